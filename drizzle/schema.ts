@@ -1,0 +1,163 @@
+/**
+ * Every table Teian stores, in one module (drizzle-kit reads it to generate `drizzle/migrations`).
+ *
+ * Rows that belong to a facility carry `facility_id`, and every query of the API filters on it:
+ * no route reads or writes another facility's rows. Ids are short random strings (nanoid), except the
+ * update log, whose order matters and is kept by a sequence.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
+
+/** `bytea` as a Uint8Array on both drivers (postgres.js hands out Buffers, PGlite Uint8Arrays). */
+const bytes = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (value) => new Uint8Array(value.buffer, value.byteOffset, value.byteLength),
+});
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+
+export const facilities = pgTable('facilities', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  /** Facility-wide settings such as the work-area categories; shaped by `shared/api.ts`. */
+  settings: jsonb('settings').notNull().default(sql`'{}'::jsonb`),
+  createdAt: createdAt(),
+});
+
+export const staffUsers = pgTable('staff_users', {
+  id: text('id').primaryKey(),
+  facilityId: text('facility_id').notNull().references(() => facilities.id),
+  login: text('login').notNull().unique(),
+  name: text('name').notNull(),
+  role: text('role', { enum: ['admin', 'staff'] }).notNull(),
+  passwordHash: text('password_hash').notNull(),
+  active: boolean('active').notNull().default(true),
+  createdAt: createdAt(),
+});
+
+/**
+ * The roster. Guests who typed a name at the join page are participants too (so that every actor id
+ * in a board document names a row), marked by the board they joined as a guest.
+ */
+export const participants = pgTable(
+  'participants',
+  {
+    id: text('id').primaryKey(),
+    facilityId: text('facility_id').notNull().references(() => facilities.id),
+    displayName: text('display_name').notNull(),
+    reading: text('reading').notNull().default(''),
+    avatar: text('avatar').notNull().default(''),
+    pinHash: text('pin_hash'),
+    active: boolean('active').notNull().default(true),
+    guestBoardId: text('guest_board_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('participants_facility_idx').on(t.facilityId)],
+);
+
+export const boards = pgTable(
+  'boards',
+  {
+    id: text('id').primaryKey(),
+    facilityId: text('facility_id').notNull().references(() => facilities.id),
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    voteBudget: integer('vote_budget').notNull().default(3),
+    allowGuests: boolean('allow_guests').notNull().default(true),
+    allowAnonymous: boolean('allow_anonymous').notNull().default(true),
+    /** Six digits; null once the board is closed. Unique among boards that have one. */
+    joinCode: text('join_code').unique(),
+    createdBy: text('created_by').notNull(),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('boards_facility_idx').on(t.facilityId)],
+);
+
+export const meetings = pgTable(
+  'meetings',
+  {
+    id: text('id').primaryKey(),
+    boardId: text('board_id').notNull().references(() => boards.id),
+    startedBy: text('started_by').notNull(),
+    startedAt: createdAt(),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    snapshotId: text('snapshot_id'),
+  },
+  (t) => [index('meetings_board_idx').on(t.boardId)],
+);
+
+/**
+ * Cookie sessions, staff and participant alike. The cookie holds a random token; only its SHA-256
+ * is stored, so a leaked table does not sign anybody in.
+ */
+export const sessions = pgTable('sessions', {
+  tokenHash: text('token_hash').primaryKey(),
+  facilityId: text('facility_id').notNull().references(() => facilities.id),
+  staffId: text('staff_id').references(() => staffUsers.id),
+  participantId: text('participant_id').references(() => participants.id),
+  /** The board a participant session was opened for; staff sessions span the facility. */
+  boardId: text('board_id').references(() => boards.id),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  createdAt: createdAt(),
+});
+
+/** The append-only log of accepted Yjs updates (spec 7). Compaction folds old rows into a snapshot. */
+export const boardUpdates = pgTable(
+  'board_updates',
+  {
+    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    boardId: text('board_id').notNull().references(() => boards.id),
+    update: bytes('update').notNull(),
+    actorId: text('actor_id').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('board_updates_board_seq_idx').on(t.boardId, t.seq)],
+);
+
+export const boardSnapshots = pgTable(
+  'board_snapshots',
+  {
+    id: text('id').primaryKey(),
+    boardId: text('board_id').notNull().references(() => boards.id),
+    kind: text('kind', { enum: ['auto', 'named', 'meeting', 'compaction'] }).notNull(),
+    label: text('label').notNull().default(''),
+    state: bytes('state').notNull(),
+    /** Every log row of this board with `seq <= upToSeq` is contained in `state`. */
+    upToSeq: bigint('up_to_seq', { mode: 'number' }).notNull(),
+    takenBy: text('taken_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('board_snapshots_board_idx').on(t.boardId, t.upToSeq)],
+);
+
+/** History derived on the server from each accepted update, attributed to the connection (spec 7). */
+export const boardEvents = pgTable(
+  'board_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    boardId: text('board_id').notNull().references(() => boards.id),
+    type: text('type').notNull(),
+    actorId: text('actor_id').notNull(),
+    ideaId: text('idea_id'),
+    projectId: text('project_id'),
+    data: jsonb('data').notNull().default(sql`'{}'::jsonb`),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('board_events_board_idx').on(t.boardId, t.createdAt),
+    index('board_events_actor_idx').on(t.actorId, t.createdAt),
+  ],
+);
+

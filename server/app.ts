@@ -1,0 +1,53 @@
+/**
+ * Builds the Hono app: the JSON API under `/api`, health checks, and the built client. It never
+ * listens (server.ts does), so tests drive it in-process with `app.request()`.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+import { authRoutes } from './http/auth';
+import { boardRoutes } from './http/boards';
+import { loadSession, type AppDeps, type AppEnv } from './http/context';
+import { createErrorHandler, notFound } from './http/errors';
+import { healthRoutes } from './http/health';
+import { joinRoutes } from './http/join';
+import { participantRoutes } from './http/participants';
+
+export interface AppOptions extends AppDeps {
+  /** The built client (dist/client); served when it exists. */
+  clientDir?: string | undefined;
+}
+
+export function createApp(options: AppOptions) {
+  const api = new Hono<AppEnv>()
+    .use(loadSession(options.sessions))
+    .route('/', authRoutes(options))
+    .route('/', joinRoutes(options))
+    .route('/boards', boardRoutes(options))
+    .route('/participants', participantRoutes(options));
+
+  const app = new Hono<AppEnv>()
+    .route('/', healthRoutes(options))
+    .route('/api', api);
+  app.onError(createErrorHandler(options.log));
+  app.notFound(notFound);
+
+  const { clientDir } = options;
+  if (clientDir && existsSync(clientDir)) serveClient(app, clientDir);
+  return app;
+}
+
+/** Static files, and index.html for every other page path (the client routes by itself). */
+function serveClient(app: Hono<AppEnv>, clientDir: string): void {
+  const root = path.relative(process.cwd(), clientDir);
+  const indexHtml = readFile(path.join(clientDir, 'index.html'), 'utf8');
+  app.use('/assets/*', serveStatic({ root }));
+  app.get('*', async (c, next) => {
+    if (c.req.path.startsWith('/api/') || c.req.path.startsWith('/yjs/')) return next();
+    const file = await serveStatic({ root })(c, async () => {});
+    if (file) return file;
+    return c.html(await indexHtml);
+  });
+}

@@ -1,0 +1,73 @@
+/**
+ * Signed, short-lived tokens that open a board's websocket (spec 3, 4). A token names the board,
+ * the actor and the role; the relay trusts nothing else about who is on a connection. They are JWTs
+ * (HS256, Hono's implementation) so that their expiry and signature are checked by well-worn code.
+ */
+import { sign, verify } from 'hono/jwt';
+import { z } from 'zod';
+import type { ActorRole } from '../../shared/api';
+import type { Actor } from '../sync/connection';
+
+/** Participant and staff tokens: short, because a lost tablet should not keep a board open. */
+export const BOARD_TOKEN_TTL_MS = 10 * 60 * 1000;
+/** Projector tokens are read-only and meant to stay on a screen for a whole meeting day. */
+export const VIEWER_TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
+
+const AUDIENCE = 'teian-board';
+
+const claims = z.object({
+  sub: z.string().min(1),
+  board: z.string().min(1),
+  role: z.enum(['participant', 'guest', 'staff', 'viewer']),
+  name: z.string(),
+  exp: z.number(),
+});
+
+
+export type TokenCheck =
+  | { ok: true; actor: Actor }
+  | { ok: false; status: 401 | 403; reason: string };
+
+export interface BoardTokens {
+  issue(boardId: string, actor: Actor, ttlMs?: number): Promise<{ token: string; expiresAt: number }>;
+  /** Checks a token for `boardId`: 401 when missing, expired or forged, 403 for another board. */
+  check(token: string | undefined, boardId: string): Promise<TokenCheck>;
+}
+
+export function createBoardTokens(secret: string): BoardTokens {
+  return {
+    async issue(boardId, actor, ttlMs = BOARD_TOKEN_TTL_MS) {
+      const expiresAt = Date.now() + ttlMs;
+      const token = await sign(
+        {
+          sub: actor.id,
+          board: boardId,
+          role: actor.role satisfies ActorRole,
+          name: actor.name,
+          aud: AUDIENCE,
+          exp: Math.floor(expiresAt / 1000),
+        },
+        secret,
+        'HS256',
+      );
+      return { token, expiresAt };
+    },
+
+    async check(token, boardId) {
+      if (!token) return { ok: false, status: 401, reason: 'a board token is required' };
+      let payload: unknown;
+      try {
+        payload = await verify(token, secret, { alg: 'HS256', aud: AUDIENCE });
+      } catch {
+        return { ok: false, status: 401, reason: 'the token is expired or invalid' };
+      }
+      const parsed = claims.safeParse(payload);
+      if (!parsed.success) return { ok: false, status: 401, reason: 'the token is invalid' };
+      if (parsed.data.board !== boardId) {
+        return { ok: false, status: 403, reason: 'the token is for another board' };
+      }
+      const { sub, role, name } = parsed.data;
+      return { ok: true, actor: { id: sub, role, name } };
+    },
+  };
+}

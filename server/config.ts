@@ -1,0 +1,71 @@
+/**
+ * The server's configuration, read from the environment once (spec 2). Everything else receives a
+ * `Config` instead of reading `process.env`, so tests can start servers side by side.
+ */
+import path from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  /** PostgreSQL connection string; undefined means embedded PGlite in `dataDir`. */
+  databaseUrl: string | undefined;
+  /** Where PGlite and generated secrets live. `memory://` keeps PGlite in memory (tests). */
+  dataDir: string;
+  redisUrl: string | undefined;
+  /** Undefined means: generate once and keep in `dataDir`. */
+  sessionSecret: string | undefined;
+  admin: { login: string; password: string } | undefined;
+  /** Where the built client is; the server serves it when the folder exists. */
+  clientDir: string;
+  sync: SyncLimits;
+}
+
+/** The relay's limits and timings (spec 4), each configurable. */
+export interface SyncLimits {
+  maxMessageBytes: number;
+  /** Messages a connection may send per second, sustained, before it is closed. */
+  maxMessagesPerSecond: number;
+  /** Log rows past the latest snapshot that trigger a compaction. */
+  compactAfterUpdates: number;
+  /** How long a board with no connections stays in memory. */
+  unloadAfterMs: number;
+}
+
+export const defaultSyncLimits: SyncLimits = {
+  maxMessageBytes: 1024 * 1024,
+  maxMessagesPerSecond: 100,
+  compactAfterUpdates: 1000,
+  unloadAfterMs: 30_000,
+};
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
+  const admin =
+    env.TEIAN_ADMIN_LOGIN && env.TEIAN_ADMIN_PASSWORD
+      ? { login: env.TEIAN_ADMIN_LOGIN, password: env.TEIAN_ADMIN_PASSWORD }
+      : undefined;
+  return {
+    port: integer(env.PORT, 8080, 'PORT'),
+    host: env.HOST || '127.0.0.1',
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: env.DATA_DIR || './data',
+    redisUrl: env.REDIS_URL || undefined,
+    sessionSecret: env.SESSION_SECRET || undefined,
+    admin,
+    clientDir: path.resolve(import.meta.dirname, '../dist/client'),
+    sync: {
+      maxMessageBytes: integer(env.TEIAN_MAX_MESSAGE_BYTES, defaultSyncLimits.maxMessageBytes, 'TEIAN_MAX_MESSAGE_BYTES'),
+      maxMessagesPerSecond: integer(env.TEIAN_MAX_MESSAGES_PER_SECOND, defaultSyncLimits.maxMessagesPerSecond, 'TEIAN_MAX_MESSAGES_PER_SECOND'),
+      compactAfterUpdates: integer(env.TEIAN_COMPACT_AFTER_UPDATES, defaultSyncLimits.compactAfterUpdates, 'TEIAN_COMPACT_AFTER_UPDATES'),
+      unloadAfterMs: integer(env.TEIAN_UNLOAD_AFTER_MS, defaultSyncLimits.unloadAfterMs, 'TEIAN_UNLOAD_AFTER_MS'),
+    },
+  };
+}
+
+function integer(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0) {
+    throw new Error(`${name} must be a whole number, got "${value}"`);
+  }
+  return parsed;
+}

@@ -1,0 +1,72 @@
+/**
+ * Opens the database the configuration names and brings its schema up to date. This is the only
+ * module that knows whether it got PGlite or PostgreSQL: everything else sees a `Database`.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import * as schema from '../../drizzle/schema';
+
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface OpenDatabase {
+  db: Database;
+  /** `pglite` or `postgres`: for logs and `/metrics` only; no code branches on it. */
+  driver: 'pglite' | 'postgres';
+  close(): Promise<void>;
+}
+
+const migrationsFolder = path.resolve(import.meta.dirname, '../../drizzle/migrations');
+
+/** Any fixed number works: it only has to be the same for every Teian instance. */
+const MIGRATION_LOCK = 7_341_129;
+
+export interface DatabaseOptions {
+  /** PostgreSQL connection string; undefined means PGlite. */
+  url?: string | undefined;
+  /** PGlite's folder, or `memory://` for a throwaway in-memory database. */
+  dataDir: string;
+  poolSize?: number;
+}
+
+export async function openDatabase({ url, dataDir, poolSize = 10 }: DatabaseOptions): Promise<OpenDatabase> {
+  if (url) return openPostgres(url, poolSize);
+  return openPglite(dataDir);
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<OpenDatabase> {
+  // Migrations run on their own single connection, under an advisory lock so that several
+  // instances starting together do not race, before the pool opens.
+  const migrator = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await migrator`select pg_advisory_lock(${MIGRATION_LOCK})`;
+    await migratePostgres(drizzlePostgres(migrator), { migrationsFolder });
+    await migrator`select pg_advisory_unlock(${MIGRATION_LOCK})`;
+  } finally {
+    await migrator.end();
+  }
+  const client = postgres(url, { max: poolSize, onnotice: () => {} });
+  return {
+    db: drizzlePostgres(client, { schema }),
+    driver: 'postgres',
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+async function openPglite(dataDir: string): Promise<OpenDatabase> {
+  let location: string | undefined;
+  if (!dataDir.startsWith('memory://')) {
+    location = path.resolve(dataDir, 'pglite');
+    await mkdir(location, { recursive: true });
+  }
+  const client = new PGlite(location);
+  const db = drizzlePglite(client, { schema });
+  await migratePglite(db, { migrationsFolder });
+  return { db, driver: 'pglite', close: () => client.close() };
+}

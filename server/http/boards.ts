@@ -1,0 +1,154 @@
+/**
+ * Boards (spec 3): staff create and change them; staff and the board's participants get websocket
+ * tokens for them. Every query is scoped to the session's facility.
+ */
+import { randomInt } from 'node:crypto';
+import { and, desc, eq } from 'drizzle-orm';
+import { Hono } from 'hono';
+import * as Y from 'yjs';
+import { boardCreateBody, boardPatchBody, type Board } from '../../shared/api';
+import { initBoard, setMeta } from '../../shared/board';
+import { newId } from '../../shared/ids';
+import { boardSnapshots, boards } from '../../drizzle/schema';
+import { VIEWER_TOKEN_TTL_MS } from '../auth/board-tokens';
+import type { Database } from '../db/database';
+import type { Actor } from '../sync/connection';
+import { apiError } from './errors';
+import { requireStaff, staffOf, type AppDeps, type AppEnv } from './context';
+import { validate } from './validate';
+
+type BoardRow = typeof boards.$inferSelect;
+
+export function boardRoutes({ db, tokens, registry }: AppDeps) {
+  const staffOnly = new Hono<AppEnv>()
+    .use(requireStaff)
+    .get('/', async (c) => {
+      const { facilityId } = staffOf(c);
+      const rows = await db.select().from(boards).where(eq(boards.facilityId, facilityId)).orderBy(desc(boards.createdAt));
+      return c.json(rows.map(toBoard));
+    })
+
+    .post('/', validate('json', boardCreateBody), async (c) => {
+      const session = staffOf(c);
+      const body = c.req.valid('json');
+      const id = newId();
+      // The first state of the document is written with the row, so that no client ever has to
+      // create `meta` (two clients creating it at once would conflict).
+      const doc = new Y.Doc();
+      initBoard(doc, { title: body.title, voteBudget: body.voteBudget });
+      const row = await withFreshJoinCode(db, (joinCode) =>
+        db.transaction(async (tx) => {
+          const [inserted] = await tx
+            .insert(boards)
+            .values({ id, facilityId: session.facilityId, createdBy: session.staff.id, joinCode, ...body })
+            .returning();
+          await tx.insert(boardSnapshots).values({
+            id: newId(),
+            boardId: id,
+            kind: 'auto',
+            label: 'created',
+            state: Y.encodeStateAsUpdate(doc),
+            upToSeq: 0,
+            takenBy: session.staff.id,
+          });
+          return inserted!;
+        }),
+      );
+      return c.json(toBoard(row), 201);
+    })
+
+    .get('/:id', async (c) => c.json(toBoard(await findBoard(db, c.req.param('id'), staffOf(c).facilityId))))
+
+    .patch('/:id', validate('json', boardPatchBody), async (c) => {
+      const session = staffOf(c);
+      const board = await findBoard(db, c.req.param('id'), session.facilityId);
+      const change = c.req.valid('json');
+      const [row] = await db.update(boards).set(change).where(eq(boards.id, board.id)).returning();
+      // The document carries the title and the budget too; keep it in step, as the staff member.
+      if (change.title !== undefined || change.voteBudget !== undefined) {
+        await registry.withRoom(board.id, (room) =>
+          room.change(session.staff.id, (doc) =>
+            setMeta(doc, {
+              ...(change.title !== undefined ? { title: change.title } : {}),
+              ...(change.voteBudget !== undefined ? { voteBudget: change.voteBudget } : {}),
+            }),
+          ),
+        );
+      }
+      return c.json(toBoard(row!));
+    })
+
+    .post('/:id/join-code', async (c) => {
+      const board = await findBoard(db, c.req.param('id'), staffOf(c).facilityId);
+      if (board.closedAt) throw apiError(409, 'This board is closed; it has no join code');
+      const row = await withFreshJoinCode(db, async (joinCode) => {
+        const [updated] = await db.update(boards).set({ joinCode }).where(eq(boards.id, board.id)).returning();
+        return updated!;
+      });
+      return c.json(toBoard(row));
+    })
+
+    .post('/:id/viewer-token', async (c) => {
+      const board = await findBoard(db, c.req.param('id'), staffOf(c).facilityId);
+      const viewer: Actor = { id: `viewer:${board.id}`, role: 'viewer', name: 'projector' };
+      return c.json(await tokens.issue(board.id, viewer, VIEWER_TOKEN_TTL_MS));
+    });
+
+  return new Hono<AppEnv>()
+    .get('/:id/token', async (c) => {
+      const session = c.var.session;
+      if (!session) throw apiError(401, 'Please sign in or join the board first');
+      const boardId = c.req.param('id');
+      if (session.kind === 'participant') {
+        if (session.boardId !== boardId) throw apiError(403, 'You joined another board');
+        const { id, name, guest } = session.participant;
+        return c.json(await tokens.issue(boardId, { id, name, role: guest ? 'guest' : 'participant' }));
+      }
+      await findBoard(db, boardId, session.facilityId);
+      const { id, name } = session.staff;
+      return c.json(await tokens.issue(boardId, { id, name, role: 'staff' }));
+    })
+    .route('/', staffOnly);
+}
+
+export async function findBoard(db: Database, id: string, facilityId: string): Promise<BoardRow> {
+  const [row] = await db.select().from(boards).where(and(eq(boards.id, id), eq(boards.facilityId, facilityId)));
+  if (!row) throw apiError(404, 'No such board');
+  return row;
+}
+
+function toBoard(row: BoardRow): Board {
+  return {
+    id: row.id,
+    title: row.title,
+    description: row.description,
+    voteBudget: row.voteBudget,
+    allowGuests: row.allowGuests,
+    allowAnonymous: row.allowAnonymous,
+    joinCode: row.joinCode,
+    createdAt: row.createdAt.toISOString(),
+    closedAt: row.closedAt?.toISOString() ?? null,
+  };
+}
+
+/**
+ * Runs `write` with a random six-digit code, drawing again if the code is taken (a unique
+ * violation); a million codes make a second draw rare and a tenth one practically impossible.
+ */
+async function withFreshJoinCode<T>(db: Database, write: (joinCode: string) => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    const joinCode = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    const [taken] = await db.select({ id: boards.id }).from(boards).where(eq(boards.joinCode, joinCode));
+    if (taken) continue;
+    try {
+      return await write(joinCode);
+    } catch (error) {
+      if (attempt >= 10 || !isUniqueViolation(error)) throw error;
+    }
+  }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const cause = error instanceof Error && 'cause' in error ? error.cause : error;
+  return typeof cause === 'object' && cause !== null && 'code' in cause && cause.code === '23505';
+}

@@ -1,0 +1,55 @@
+/**
+ * Every error the API answers has one shape (spec 3): `{ error: { code, message, fields? } }`.
+ * Routes throw `apiError(...)`; `onError` and `notFound` turn everything else into the same shape,
+ * so no route formats an error by hand.
+ */
+import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ApiError, ErrorCode } from '../../shared/api';
+import type { Logger } from '../log';
+
+const codeForStatus: Record<number, ErrorCode> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  429: 'rate_limited',
+};
+
+function errorResponse(
+  status: ContentfulStatusCode,
+  code: ErrorCode,
+  message: string,
+  fields?: Record<string, string[]>,
+): Response {
+  const body: ApiError = { error: { code, message, ...(fields ? { fields } : {}) } };
+  return Response.json(body, { status });
+}
+
+/** An error for the client; throw it from a route or middleware. */
+export function apiError(
+  status: ContentfulStatusCode,
+  message: string,
+  fields?: Record<string, string[]>,
+): HTTPException {
+  const code = codeForStatus[status] ?? 'internal';
+  return new HTTPException(status, { res: errorResponse(status, code, message, fields), message });
+}
+
+export function createErrorHandler(log: Logger): ErrorHandler {
+  return function handleError(error, c: Context) {
+    if (error instanceof HTTPException) {
+      // Ours carry their response; Hono's own (a malformed JSON body, say) get our shape here.
+      if (error.res?.headers.get('content-type')?.includes('application/json')) return error.res;
+      const status = error.status as ContentfulStatusCode;
+      return errorResponse(status, codeForStatus[status] ?? 'internal', error.message || 'Request failed');
+    }
+    log.error('unhandled error', { method: c.req.method, path: c.req.path, error });
+    return errorResponse(500, 'internal', 'Something went wrong on the server');
+  };
+}
+
+export const notFound: NotFoundHandler = (c) =>
+  errorResponse(404, 'not_found', `No route for ${c.req.method} ${c.req.path}`);

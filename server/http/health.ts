@@ -1,0 +1,17 @@
+/** Liveness and readiness for load balancers and process managers (spec 3). */
+import { sql } from 'drizzle-orm';
+import { Hono } from 'hono';
+import type { AppDeps, AppEnv } from './context';
+
+export function healthRoutes({ db }: AppDeps) {
+  return new Hono<AppEnv>()
+    .get('/healthz', (c) => c.json({ status: 'ok' }))
+    .get('/readyz', async (c) => {
+      try {
+        await db.execute(sql`select 1`);
+        return c.json({ status: 'ready' });
+      } catch {
+        return c.json({ status: 'database unreachable' }, 503);
+      }
+    });
+}

@@ -1,0 +1,120 @@
+/**
+ * Where board documents live (spec 7): the append-only update log and the snapshots that fold it.
+ *
+ * The relay only ever talks to a `BoardStore`; `createBoardStore` is the one implementation, and it
+ * runs unchanged on PGlite and PostgreSQL (tests/storage-contract.test.ts holds both to the same
+ * contract).
+ */
+import { and, desc, eq, gt, lt, lte } from 'drizzle-orm';
+import { boardSnapshots, boardUpdates, boards } from '../../drizzle/schema';
+import type { Database } from '../db/database';
+import { newId } from '../../shared/ids';
+
+/** What a board's document is made of, as stored. */
+export interface StoredBoard {
+  /** The newest snapshot's state, if the board has one. */
+  snapshot: Uint8Array | null;
+  /** Log rows after the snapshot, oldest first. */
+  updates: Uint8Array[];
+  /** The highest log sequence number contained in snapshot + updates (0 when none). */
+  lastSeq: number;
+}
+
+export interface UpdateRow {
+  boardId: string;
+  update: Uint8Array;
+  actorId: string;
+}
+
+export type SnapshotKind = 'auto' | 'named' | 'meeting' | 'compaction';
+
+export interface SnapshotInput {
+  boardId: string;
+  kind: SnapshotKind;
+  label?: string;
+  state: Uint8Array;
+  upToSeq: number;
+  takenBy: string;
+}
+
+export interface BoardStore {
+  /** The board's stored document, or null when no such board exists. */
+  load(boardId: string): Promise<StoredBoard | null>;
+  /** Appends rows in one transaction and returns their sequence numbers, in order. */
+  append(rows: readonly UpdateRow[]): Promise<number[]>;
+  /** Writes a snapshot and returns its id. */
+  snapshot(input: SnapshotInput): Promise<string>;
+  /**
+   * Folds the log up to `upToSeq` into a compaction snapshot, in one transaction: the new snapshot is
+   * written, the rows it covers and older compaction snapshots are removed. Named and meeting
+   * snapshots are kept forever.
+   */
+  compact(boardId: string, state: Uint8Array, upToSeq: number): Promise<void>;
+}
+
+export function createBoardStore(db: Database): BoardStore {
+  return {
+    async load(boardId) {
+      const [board] = await db.select({ id: boards.id }).from(boards).where(eq(boards.id, boardId));
+      if (!board) return null;
+      const [latest] = await db
+        .select({ state: boardSnapshots.state, upToSeq: boardSnapshots.upToSeq })
+        .from(boardSnapshots)
+        .where(eq(boardSnapshots.boardId, boardId))
+        .orderBy(desc(boardSnapshots.upToSeq), desc(boardSnapshots.createdAt))
+        .limit(1);
+      const since = latest?.upToSeq ?? 0;
+      const tail = await db
+        .select({ seq: boardUpdates.seq, update: boardUpdates.update })
+        .from(boardUpdates)
+        .where(and(eq(boardUpdates.boardId, boardId), gt(boardUpdates.seq, since)))
+        .orderBy(boardUpdates.seq);
+      return {
+        snapshot: latest?.state ?? null,
+        updates: tail.map((row) => row.update),
+        lastSeq: tail.at(-1)?.seq ?? since,
+      };
+    },
+
+    async append(rows) {
+      if (rows.length === 0) return [];
+      const inserted = await db
+        .insert(boardUpdates)
+        .values(rows.map((row) => ({ boardId: row.boardId, update: row.update, actorId: row.actorId })))
+        .returning({ seq: boardUpdates.seq });
+      // A multi-row INSERT assigns the sequence in VALUES order, but RETURNING promises no order.
+      return inserted.map((row) => row.seq).sort((a, b) => a - b);
+    },
+
+    async snapshot(input) {
+      const id = newId();
+      await db.insert(boardSnapshots).values({ id, label: '', ...input });
+      return id;
+    },
+
+    async compact(boardId, state, upToSeq) {
+      await db.transaction(async (tx) => {
+        await tx.insert(boardSnapshots).values({
+          id: newId(),
+          boardId,
+          kind: 'compaction',
+          state,
+          upToSeq,
+          takenBy: 'server',
+        });
+        await tx
+          .delete(boardUpdates)
+          .where(and(eq(boardUpdates.boardId, boardId), lte(boardUpdates.seq, upToSeq)));
+        await tx
+          .delete(boardSnapshots)
+          .where(
+            and(
+              eq(boardSnapshots.boardId, boardId),
+              eq(boardSnapshots.kind, 'compaction'),
+              lt(boardSnapshots.upToSeq, upToSeq),
+            ),
+          );
+      });
+    },
+  };
+}

@@ -1,0 +1,94 @@
+/**
+ * The y-websocket wire format: what a client may send, decoded into one union, and the messages the
+ * relay sends back. Only this module knows the byte layout.
+ */
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as Y from 'yjs';
+
+const MESSAGE_SYNC = 0;
+const MESSAGE_AWARENESS = 1;
+const MESSAGE_AUTH = 2;
+const MESSAGE_QUERY_AWARENESS = 3;
+
+const SYNC_STEP_1 = 0;
+const SYNC_STEP_2 = 1;
+const SYNC_UPDATE = 2;
+
+export type ClientMessage =
+  /** "Here is what I have; send me what I lack." */
+  | { type: 'sync-request'; stateVector: Uint8Array }
+  /** Sync step 2 and plain updates alike: changes to apply. */
+  | { type: 'update'; update: Uint8Array }
+  | { type: 'awareness'; update: Uint8Array }
+  | { type: 'query-awareness' };
+
+export class MalformedMessage extends Error {
+  override name = 'MalformedMessage';
+}
+
+/** Decodes one client message, or throws `MalformedMessage`. Trailing bytes count as malformed. */
+export function decodeClientMessage(data: Uint8Array): ClientMessage {
+  try {
+    const decoder = decoding.createDecoder(data);
+    const message = readMessage(decoder);
+    if (decoding.hasContent(decoder)) throw new MalformedMessage('trailing bytes after the message');
+    return message;
+  } catch (error) {
+    if (error instanceof MalformedMessage) throw error;
+    throw new MalformedMessage(error instanceof Error ? error.message : 'undecodable message');
+  }
+}
+
+function readMessage(decoder: decoding.Decoder): ClientMessage {
+  const kind = decoding.readVarUint(decoder);
+  switch (kind) {
+    case MESSAGE_SYNC: {
+      const step = decoding.readVarUint(decoder);
+      const payload = decoding.readVarUint8Array(decoder);
+      if (step === SYNC_STEP_1) {
+        Y.decodeStateVector(payload); // throws on garbage
+        return { type: 'sync-request', stateVector: payload };
+      }
+      if (step === SYNC_STEP_2 || step === SYNC_UPDATE) return { type: 'update', update: payload };
+      throw new MalformedMessage(`unknown sync step ${step}`);
+    }
+    case MESSAGE_AWARENESS:
+      return { type: 'awareness', update: decoding.readVarUint8Array(decoder) };
+    case MESSAGE_QUERY_AWARENESS:
+      return { type: 'query-awareness' };
+    case MESSAGE_AUTH:
+      // Authentication happens before the upgrade; a client has nothing to say here.
+      throw new MalformedMessage('auth messages are not accepted from clients');
+    default:
+      throw new MalformedMessage(`unknown message type ${kind}`);
+  }
+}
+
+export function encodeSyncStep1(doc: Y.Doc): Uint8Array {
+  return encodeSync(SYNC_STEP_1, Y.encodeStateVector(doc));
+}
+
+/** Sync step 2: everything in `doc` that a peer with `stateVector` lacks. */
+export function encodeSyncStep2(doc: Y.Doc, stateVector: Uint8Array): Uint8Array {
+  return encodeSync(SYNC_STEP_2, Y.encodeStateAsUpdate(doc, stateVector));
+}
+
+export function encodeUpdate(update: Uint8Array): Uint8Array {
+  return encodeSync(SYNC_UPDATE, update);
+}
+
+export function encodeAwareness(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
+  encoding.writeVarUint8Array(encoder, update);
+  return encoding.toUint8Array(encoder);
+}
+
+function encodeSync(step: number, payload: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_SYNC);
+  encoding.writeVarUint(encoder, step);
+  encoding.writeVarUint8Array(encoder, payload);
+  return encoding.toUint8Array(encoder);
+}

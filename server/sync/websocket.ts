@@ -1,0 +1,95 @@
+/**
+ * The transport adapter: accepts `GET /yjs/:boardId?token=…` upgrades on the HTTP server with `ws`,
+ * refuses a bad token before the upgrade completes (so nothing of the board is ever sent), and
+ * hands each socket to the room registry as a `Connection`.
+ */
+import type { IncomingMessage, Server } from 'node:http';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { BoardTokens } from '../auth/board-tokens';
+import type { SyncLimits } from '../config';
+import type { Logger } from '../log';
+import { Connection } from './connection';
+import type { RoomRegistry } from './registry';
+
+export interface RelayOptions {
+  registry: RoomRegistry;
+  tokens: BoardTokens;
+  limits: Pick<SyncLimits, 'maxMessageBytes' | 'maxMessagesPerSecond'>;
+  log: Logger;
+  /** How often to ping, to find connections whose peer vanished without closing. */
+  heartbeatMs?: number;
+}
+
+const PATH = /^\/yjs\/([^/]+)$/;
+
+export function attachRelay(server: Server, options: RelayOptions): { close(): void } {
+  const { registry, tokens, limits, log, heartbeatMs = 30_000 } = options;
+  // ws closes an oversized message with 1009 (message too big), before any of it is decoded.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes });
+  const alive = new WeakMap<WebSocket, boolean>();
+
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    void upgrade(request, socket, head).catch((error: unknown) => {
+      log.error('websocket upgrade failed', { error });
+      refuse(socket, 500, 'internal error');
+    });
+  });
+
+  async function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const match = PATH.exec(url.pathname);
+    if (!match?.[1]) return refuse(socket, 404, 'no such endpoint');
+    const boardId = decodeURIComponent(match[1]);
+    const check = await tokens.check(url.searchParams.get('token') ?? undefined, boardId);
+    if (!check.ok) return refuse(socket, check.status, check.reason);
+
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      const connection = new Connection({
+        transport: {
+          send: (data) => ws.send(data),
+          close: (code, reason) => ws.close(code, reason),
+        },
+        actor: check.actor,
+        boardId,
+        maxMessagesPerSecond: limits.maxMessagesPerSecond,
+      });
+      alive.set(ws, true);
+      ws.on('pong', () => alive.set(ws, true));
+      ws.on('message', (data: Buffer) => connection.receive(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)));
+      ws.on('close', () => connection.closed());
+      ws.on('error', (error) => log.warn('websocket error', { boardId, error }));
+      registry.connect(connection);
+    });
+  }
+
+  const heartbeat = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (alive.get(ws) === false) {
+        ws.terminate();
+        continue;
+      }
+      alive.set(ws, false);
+      ws.ping();
+    }
+  }, heartbeatMs);
+  heartbeat.unref();
+
+  return {
+    close() {
+      clearInterval(heartbeat);
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
+    },
+  };
+}
+
+function refuse(socket: Duplex, status: number, reason: string): void {
+  if (socket.destroyed) return;
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n` +
+      'Connection: close\r\nContent-Type: text/plain; charset=utf-8\r\n' +
+      `Content-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`,
+  );
+}

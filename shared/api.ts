@@ -1,0 +1,144 @@
+/**
+ * The HTTP API's shapes (spec 3): request bodies as zod schemas, which the server validates with and
+ * the client reuses for its forms, and the answers as types.
+ */
+import { z } from 'zod';
+
+const trimmed = (max: number) => z.string().trim().min(1).max(max);
+
+export const loginBody = z.object({
+  login: trimmed(100),
+  password: z.string().min(1).max(200),
+});
+
+/** Staff passwords: long enough to resist guessing, short enough to type on a tablet. */
+const password = z.string().min(10).max(200);
+
+export const setupBody = z.object({
+  token: z.string().min(1).max(200),
+  login: trimmed(100),
+  name: trimmed(100),
+  password,
+});
+
+export const boardCreateBody = z.object({
+  title: trimmed(100),
+  description: z.string().trim().max(1000).default(''),
+  voteBudget: z.int().min(1).max(20).default(3),
+  allowGuests: z.boolean().default(true),
+  allowAnonymous: z.boolean().default(true),
+});
+
+export const boardPatchBody = z
+  .object({
+    title: trimmed(100),
+    description: z.string().trim().max(1000),
+    voteBudget: z.int().min(1).max(20),
+    allowGuests: z.boolean(),
+    allowAnonymous: z.boolean(),
+  })
+  .partial()
+  .refine((body) => Object.keys(body).length > 0, { message: 'Nothing to change' });
+
+const pin = z.string().regex(/^\d{4}$/, 'A PIN is four digits');
+
+export const participantCreateBody = z.object({
+  displayName: trimmed(50),
+  reading: z.string().trim().max(100).default(''),
+  avatar: z.string().trim().max(64).default(''),
+  pin: pin.optional(),
+});
+
+export const participantPatchBody = z
+  .object({
+    displayName: trimmed(50),
+    reading: z.string().trim().max(100),
+    avatar: z.string().trim().max(64),
+    pin: pin.nullable(),
+    active: z.boolean(),
+  })
+  .partial()
+  .refine((body) => Object.keys(body).length > 0, { message: 'Nothing to change' });
+
+export const joinCodeParam = z.string().regex(/^\d{6}$/, 'A join code is six digits');
+
+export const joinBody = z.union([
+  z.object({ code: joinCodeParam, participantId: z.string().min(1).max(64), pin: pin.optional() }),
+  z.object({ code: joinCodeParam, guestName: trimmed(50) }),
+]);
+
+export type LoginBody = z.infer<typeof loginBody>;
+export type SetupBody = z.infer<typeof setupBody>;
+export type BoardCreateBody = z.input<typeof boardCreateBody>;
+export type BoardPatchBody = z.infer<typeof boardPatchBody>;
+export type ParticipantCreateBody = z.input<typeof participantCreateBody>;
+export type ParticipantPatchBody = z.infer<typeof participantPatchBody>;
+export type JoinBody = z.infer<typeof joinBody>;
+
+/** Who may do what on a board: the role travels in the websocket token. */
+export type ActorRole = 'participant' | 'guest' | 'staff' | 'viewer';
+
+/** `GET /api/me`. `actorId` is the id the board document uses for this person. */
+export type Me =
+  | { kind: 'staff'; id: string; actorId: string; name: string; role: 'admin' | 'staff'; facilityId: string }
+  | {
+      kind: 'participant';
+      id: string;
+      actorId: string;
+      name: string;
+      avatar: string;
+      role: 'participant' | 'guest';
+      facilityId: string;
+      boardId: string;
+    };
+
+export interface Board {
+  id: string;
+  title: string;
+  description: string;
+  voteBudget: number;
+  allowGuests: boolean;
+  allowAnonymous: boolean;
+  joinCode: string | null;
+  createdAt: string;
+  closedAt: string | null;
+}
+
+export interface Participant {
+  id: string;
+  displayName: string;
+  reading: string;
+  avatar: string;
+  hasPin: boolean;
+  active: boolean;
+}
+
+/** A name card on the join page: what anybody holding the code may see of the roster. */
+export type NameCard = Pick<Participant, 'id' | 'displayName' | 'reading' | 'avatar' | 'hasPin'>;
+
+export interface JoinInfo {
+  board: { id: string; title: string; allowGuests: boolean; allowAnonymous: boolean };
+  participants: NameCard[];
+}
+
+export interface BoardToken {
+  token: string;
+  /** Milliseconds since the epoch. */
+  expiresAt: number;
+}
+
+export const ERROR_CODES = [
+  'bad_request',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'rate_limited',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Every error answer: `{ error: { code, message, fields? } }`. */
+export interface ApiError {
+  error: { code: ErrorCode; message: string; fields?: Record<string, string[]> };
+}

@@ -1,0 +1,321 @@
+/**
+ * The board document (spec 5): its shape, and the only functions that write it.
+ *
+ * The server, the client and the tests all change a board through these functions, so the shape is
+ * written down once. Each writer runs in one Yjs transaction, so a change reaches the others (and
+ * the permission check) as one update.
+ */
+import * as Y from 'yjs';
+
+export const PHASES = ['collect', 'vote', 'projects', 'closed'] as const;
+export type Phase = (typeof PHASES)[number];
+
+export const IDEA_STATUSES = ['open', 'project', 'done', 'parked'] as const;
+export type IdeaStatus = (typeof IDEA_STATUSES)[number];
+
+export const PROJECT_STATUSES = ['planning', 'active', 'done', 'paused'] as const;
+export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
+
+export const HELP_LEVELS = ['none', 'prompted', 'scribed'] as const;
+export type HelpLevel = (typeof HELP_LEVELS)[number];
+
+export const IDEA_TEXT_MAX = 500;
+
+export interface Idea {
+  id: string;
+  text: string;
+  authorId: string;
+  anonymous: boolean;
+  category: string;
+  createdAt: number;
+  status: IdeaStatus;
+  mergedInto?: string;
+  help: HelpLevel;
+  enteredBy?: string;
+}
+
+export interface Step {
+  id: string;
+  text: string;
+  done: boolean;
+  doneBy?: string;
+  doneAt?: number;
+}
+
+export interface Project {
+  id: string;
+  ideaId: string;
+  title: string;
+  leadId: string;
+  supporterId: string;
+  members: string[];
+  status: ProjectStatus;
+  createdAt: number;
+  steps: Step[];
+}
+
+export interface Timer {
+  endsAt: number | null;
+  label: string;
+  paused: boolean;
+}
+
+export interface Meta {
+  title: string;
+  phase: Phase;
+  voteBudget: number;
+  votesHidden: boolean;
+  timer: Timer;
+}
+
+/** The whole board as plain data: what snapshots and diffs are made of. */
+export interface BoardJson {
+  meta: Meta;
+  ideas: Record<string, Idea>;
+  votes: Record<string, Record<string, number>>;
+  thanks: Record<string, Record<string, true>>;
+  projects: Record<string, Project>;
+}
+
+/** The root types of a board document. Root types never conflict, so any peer may ask for them. */
+export function boardRoots(doc: Y.Doc) {
+  return {
+    meta: doc.getMap<unknown>('meta'),
+    ideas: doc.getMap<Y.Map<unknown>>('ideas'),
+    votes: doc.getMap<Y.Map<number>>('votes'),
+    thanks: doc.getMap<Y.Map<true>>('thanks'),
+    projects: doc.getMap<Y.Map<unknown>>('projects'),
+  };
+}
+
+/**
+ * Writes a new board's `meta`. Only the server calls this, once, when the board is created, so that
+ * no two peers ever race to create the nested timer map.
+ */
+export function initBoard(doc: Y.Doc, init: { title: string; voteBudget: number }): void {
+  doc.transact(() => {
+    const { meta } = boardRoots(doc);
+    meta.set('title', init.title);
+    meta.set('phase', 'collect');
+    meta.set('voteBudget', init.voteBudget);
+    meta.set('votesHidden', false);
+    const timer = new Y.Map<unknown>();
+    timer.set('endsAt', null);
+    timer.set('label', '');
+    timer.set('paused', false);
+    meta.set('timer', timer);
+  });
+}
+
+export function readMeta(doc: Y.Doc): Meta {
+  const { meta } = boardRoots(doc);
+  const timer = meta.get('timer');
+  const timerMap = timer instanceof Y.Map ? timer : undefined;
+  return {
+    title: stringOr(meta.get('title'), ''),
+    phase: oneOf(meta.get('phase'), PHASES, 'collect'),
+    voteBudget: numberOr(meta.get('voteBudget'), 3),
+    votesHidden: meta.get('votesHidden') === true,
+    timer: {
+      endsAt: numberOr(timerMap?.get('endsAt'), null),
+      label: stringOr(timerMap?.get('label'), ''),
+      paused: timerMap?.get('paused') === true,
+    },
+  };
+}
+
+export function setMeta(doc: Y.Doc, change: Partial<Omit<Meta, 'timer'>>): void {
+  doc.transact(() => {
+    const { meta } = boardRoots(doc);
+    for (const [key, value] of Object.entries(change)) meta.set(key, value);
+  });
+}
+
+export interface NewIdea {
+  id: string;
+  text: string;
+  authorId: string;
+  anonymous?: boolean;
+  category?: string;
+  createdAt?: number;
+  help?: HelpLevel;
+  enteredBy?: string;
+}
+
+export function addIdea(doc: Y.Doc, idea: NewIdea): void {
+  doc.transact(() => {
+    const map = new Y.Map<unknown>();
+    map.set('text', idea.text);
+    map.set('authorId', idea.authorId);
+    map.set('anonymous', idea.anonymous ?? false);
+    map.set('category', idea.category ?? '');
+    map.set('createdAt', idea.createdAt ?? Date.now());
+    map.set('status', 'open');
+    map.set('help', idea.help ?? 'none');
+    if (idea.enteredBy) map.set('enteredBy', idea.enteredBy);
+    boardRoots(doc).ideas.set(idea.id, map);
+  });
+}
+
+export function editIdea(
+  doc: Y.Doc,
+  id: string,
+  change: Partial<Pick<Idea, 'text' | 'category' | 'anonymous' | 'status' | 'mergedInto'>>,
+): void {
+  const map = boardRoots(doc).ideas.get(id);
+  if (!map) return;
+  doc.transact(() => {
+    for (const [key, value] of Object.entries(change)) map.set(key, value);
+  });
+}
+
+export function deleteIdea(doc: Y.Doc, id: string): void {
+  doc.transact(() => boardRoots(doc).ideas.delete(id));
+}
+
+export function readIdea(id: string, map: Y.Map<unknown>): Idea {
+  const mergedInto = map.get('mergedInto');
+  const enteredBy = map.get('enteredBy');
+  return {
+    id,
+    text: stringOr(map.get('text'), ''),
+    authorId: stringOr(map.get('authorId'), ''),
+    anonymous: map.get('anonymous') === true,
+    category: stringOr(map.get('category'), ''),
+    createdAt: numberOr(map.get('createdAt'), 0),
+    status: oneOf(map.get('status'), IDEA_STATUSES, 'open'),
+    help: oneOf(map.get('help'), HELP_LEVELS, 'none'),
+    ...(typeof mergedInto === 'string' ? { mergedInto } : {}),
+    ...(typeof enteredBy === 'string' ? { enteredBy } : {}),
+  };
+}
+
+/** One voter's dots, `ideaId → count`. */
+export function votesOf(doc: Y.Doc, actorId: string): Map<string, number> {
+  const own = boardRoots(doc).votes.get(actorId);
+  const result = new Map<string, number>();
+  own?.forEach((count, ideaId) => {
+    if (typeof count === 'number' && count > 0) result.set(ideaId, count);
+  });
+  return result;
+}
+
+export function dotsUsed(doc: Y.Doc, actorId: string): number {
+  let used = 0;
+  for (const count of votesOf(doc, actorId).values()) used += count;
+  return used;
+}
+
+/**
+ * Adds `delta` dots (negative to take them back) from `actorId` to an idea. Counts never go below
+ * zero here; the budget is the permission rules' business, so that a client that ignores it is
+ * caught by the same rule on the server.
+ */
+export function castVote(doc: Y.Doc, actorId: string, ideaId: string, delta: number): void {
+  doc.transact(() => {
+    const { votes } = boardRoots(doc);
+    let own = votes.get(actorId);
+    if (!own) {
+      own = new Y.Map<number>();
+      votes.set(actorId, own);
+    }
+    const next = Math.max(0, (own.get(ideaId) ?? 0) + delta);
+    if (next === 0) own.delete(ideaId);
+    else own.set(ideaId, next);
+  });
+}
+
+/** Every idea's total dots. */
+export function tallies(doc: Y.Doc): Map<string, number> {
+  const result = new Map<string, number>();
+  boardRoots(doc).votes.forEach((own) => {
+    own.forEach((count, ideaId) => {
+      if (typeof count === 'number' && count > 0) {
+        result.set(ideaId, (result.get(ideaId) ?? 0) + count);
+      }
+    });
+  });
+  return result;
+}
+
+export function giveThanks(doc: Y.Doc, actorId: string, ideaId: string): void {
+  doc.transact(() => {
+    const { thanks } = boardRoots(doc);
+    let own = thanks.get(actorId);
+    if (!own) {
+      own = new Y.Map<true>();
+      thanks.set(actorId, own);
+    }
+    own.set(ideaId, true);
+  });
+}
+
+/** The whole board as plain data (spec 5's shape). */
+export function boardToJson(doc: Y.Doc): BoardJson {
+  const roots = boardRoots(doc);
+  const ideas: Record<string, Idea> = {};
+  roots.ideas.forEach((map, id) => {
+    if (map instanceof Y.Map) ideas[id] = readIdea(id, map);
+  });
+  const votes: BoardJson['votes'] = {};
+  roots.votes.forEach((own, actorId) => {
+    if (own instanceof Y.Map) votes[actorId] = Object.fromEntries(votesOf(doc, actorId));
+  });
+  const thanks: BoardJson['thanks'] = {};
+  roots.thanks.forEach((own, actorId) => {
+    if (!(own instanceof Y.Map)) return;
+    const given: Record<string, true> = {};
+    own.forEach((value, ideaId) => {
+      if (value === true) given[ideaId] = true;
+    });
+    thanks[actorId] = given;
+  });
+  const projects: Record<string, Project> = {};
+  roots.projects.forEach((map, id) => {
+    if (map instanceof Y.Map) projects[id] = readProject(id, map);
+  });
+  return { meta: readMeta(doc), ideas, votes, thanks, projects };
+}
+
+export function readProject(id: string, map: Y.Map<unknown>): Project {
+  const members = map.get('members');
+  const steps = map.get('steps');
+  return {
+    id,
+    ideaId: stringOr(map.get('ideaId'), ''),
+    title: stringOr(map.get('title'), ''),
+    leadId: stringOr(map.get('leadId'), ''),
+    supporterId: stringOr(map.get('supporterId'), ''),
+    members: members instanceof Y.Map ? [...members.keys()] : [],
+    status: oneOf(map.get('status'), PROJECT_STATUSES, 'planning'),
+    createdAt: numberOr(map.get('createdAt'), 0),
+    steps: steps instanceof Y.Array ? steps.toArray().flatMap(readStep) : [],
+  };
+}
+
+function readStep(value: unknown): Step[] {
+  if (!(value instanceof Y.Map)) return [];
+  const doneBy = value.get('doneBy');
+  const doneAt = value.get('doneAt');
+  return [
+    {
+      id: stringOr(value.get('id'), ''),
+      text: stringOr(value.get('text'), ''),
+      done: value.get('done') === true,
+      ...(typeof doneBy === 'string' ? { doneBy } : {}),
+      ...(typeof doneAt === 'number' ? { doneAt } : {}),
+    },
+  ];
+}
+
+function stringOr<T>(value: unknown, fallback: T): string | T {
+  return typeof value === 'string' ? value : fallback;
+}
+
+function numberOr<T>(value: unknown, fallback: T): number | T {
+  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+}
+
+function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
+  return allowed.includes(value as T) ? (value as T) : fallback;
+}
