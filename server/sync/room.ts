@@ -50,6 +50,18 @@ interface Accepted {
   origin: unknown;
 }
 
+/** What the room keeps per connection. */
+interface Peer {
+  /** The awareness client ids this connection speaks for, removed when it leaves. */
+  clientIds: Set<number>;
+  /**
+   * Whether the connection has been answered its sync request. Updates are relayed only from then
+   * on: everything committed before is in that answer, and a client handed updates whose
+   * dependencies it lacks keeps them pending and re-merges them on every message (quadratic).
+   */
+  synced: boolean;
+}
+
 const MAX_RETRY_DELAY_MS = 5000;
 
 export class Room {
@@ -61,8 +73,7 @@ export class Room {
   #log: Logger;
   #compactAfterUpdates: number;
   #onEmpty: ((room: Room) => void) | undefined;
-  /** Each connection with the awareness client ids it speaks for, removed when it leaves. */
-  #connections = new Map<Connection, Set<number>>();
+  #connections = new Map<Connection, Peer>();
   #queue: Work[] = [];
   #draining: Promise<void> | null = null;
   /** Updates the document emitted while the drain loop applied a batch. */
@@ -107,7 +118,7 @@ export class Room {
   }
 
   join(connection: Connection): void {
-    this.#connections.set(connection, new Set());
+    this.#connections.set(connection, { clientIds: new Set(), synced: false });
     // A state vector reveals no content, so it need not wait for the commit loop.
     connection.send(encodeSyncStep1(this.doc));
     const states = this.awareness.getStates();
@@ -119,11 +130,11 @@ export class Room {
   }
 
   leave(connection: Connection): void {
-    const clientIds = this.#connections.get(connection);
-    if (!clientIds) return;
+    const peer = this.#connections.get(connection);
+    if (!peer) return;
     this.#connections.delete(connection);
-    if (clientIds.size > 0) {
-      awarenessProtocol.removeAwarenessStates(this.awareness, [...clientIds], connection);
+    if (peer.clientIds.size > 0) {
+      awarenessProtocol.removeAwarenessStates(this.awareness, [...peer.clientIds], connection);
     }
     if (this.#connections.size === 0) this.#onEmpty?.(this);
   }
@@ -195,12 +206,23 @@ export class Room {
 
   #enqueue(work: Work): void {
     this.#queue.push(work);
-    this.#draining ??= this.#drain().finally(() => {
-      this.#draining = null;
-    });
+    this.#draining ??= this.#drain();
   }
 
   async #drain(): Promise<void> {
+    // Yield once, so that `#enqueue` has stored this promise before the loop can finish, and so
+    // that messages arriving in the same tick join the first batch.
+    await Promise.resolve();
+    try {
+      await this.#drainQueue();
+    } finally {
+      // Cleared in the same synchronous step as the loop's last empty-queue check, so no work
+      // can be enqueued in between and be left waiting.
+      this.#draining = null;
+    }
+  }
+
+  async #drainQueue(): Promise<void> {
     while (this.#queue.length > 0) {
       const batch = this.#queue.splice(0);
       const accepted = this.#apply(batch);
@@ -208,7 +230,10 @@ export class Room {
       this.#relay(accepted);
       for (const work of batch) {
         if (work.kind === 'sync-request') {
+          const peer = this.#connections.get(work.connection);
+          if (!peer) continue;
           work.connection.send(encodeSyncStep2(this.doc, work.stateVector));
+          peer.synced = true;
         } else if (work.kind === 'change') {
           work.done();
         }
@@ -272,13 +297,24 @@ export class Room {
     }
   }
 
+  /**
+   * Sends a batch's updates to every synced connection as one message: all of them merged, or,
+   * for a connection that sent some of them, the others merged (it already has its own).
+   */
   #relay(accepted: readonly Accepted[]): void {
-    for (const { update, origin } of accepted) {
-      const message = encodeUpdate(update);
-      for (const connection of this.#connections.keys()) {
-        // The sender already has its own update.
-        if (connection !== origin) connection.send(message);
+    if (accepted.length === 0) return;
+    const everything = encodeUpdate(mergeUpdates(accepted.map((item) => item.update)));
+    const withoutOwn = new Map<Connection, Uint8Array | null>();
+    for (const { origin } of accepted) {
+      if (origin instanceof Connection && !withoutOwn.has(origin)) {
+        const others = accepted.filter((item) => item.origin !== origin).map((item) => item.update);
+        withoutOwn.set(origin, others.length > 0 ? encodeUpdate(mergeUpdates(others)) : null);
       }
+    }
+    for (const [connection, peer] of this.#connections) {
+      if (!peer.synced) continue;
+      const message = withoutOwn.has(connection) ? withoutOwn.get(connection) : everything;
+      if (message) connection.send(message);
     }
   }
 
@@ -299,7 +335,7 @@ export class Room {
     origin: unknown,
   ): void => {
     if (origin instanceof Connection) {
-      const clientIds = this.#connections.get(origin);
+      const clientIds = this.#connections.get(origin)?.clientIds;
       for (const id of added) clientIds?.add(id);
       for (const id of removed) clientIds?.delete(id);
     }
@@ -317,6 +353,10 @@ export class Room {
     });
     connection.close(CloseCode.badMessage, reason.slice(0, 120));
   }
+}
+
+function mergeUpdates(updates: Uint8Array[]): Uint8Array {
+  return updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
 }
 
 function actorOf(origin: unknown): string {
