@@ -1,13 +1,14 @@
 /**
- * Starts one Teian server from a `Config`: database and migrations, accounts, the app, the relay.
- * `main.ts` calls it for real; tests call it to get a server on port 0.
+ * Assembles one Teian server from a `Config`: database and migrations, accounts, the app, the
+ * relay. `main.ts` starts it for real; tests build it in-process (`buildServer`) or on port 0
+ * (`startServer`).
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createApp } from './app';
 import { bootstrapAccounts } from './auth/bootstrap';
-import { createBoardTokens } from './auth/board-tokens';
+import { createBoardTokens, type BoardTokens } from './auth/board-tokens';
 import { loadSessionSecret } from './auth/secret';
 import { createSessions } from './auth/sessions';
 import type { Config } from './config';
@@ -17,18 +18,23 @@ import { createBoardStore } from './persistence/board-store';
 import { RoomRegistry } from './sync/registry';
 import { attachRelay } from './sync/websocket';
 
-export interface RunningServer {
-  url: string;
-  port: number;
-  /** The one-time setup token, when the first admin is still to be created. */
-  setupToken: string | null;
+export interface BuiltServer {
+  app: ReturnType<typeof createApp>;
   database: OpenDatabase;
   registry: RoomRegistry;
-  /** Stops listening, closes every connection, stores and compacts every board, closes the database. */
+  tokens: BoardTokens;
+  /** The one-time setup token, when the first admin is still to be created. */
+  setupToken: string | null;
+  /** Stores and compacts every board and closes the database. */
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, { log = createLogger() }: { log?: Logger } = {}): Promise<RunningServer> {
+export interface RunningServer extends BuiltServer {
+  url: string;
+  port: number;
+}
+
+export async function buildServer(config: Config, { log = createLogger() }: { log?: Logger } = {}): Promise<BuiltServer> {
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   const { db } = database;
   const secret = await loadSessionSecret(config.sessionSecret, config.dataDir);
@@ -44,29 +50,42 @@ export async function startServer(config: Config, { log = createLogger() }: { lo
     log,
     clientDir: config.clientDir,
   });
+  return {
+    app,
+    database,
+    registry,
+    tokens,
+    setupToken: bootstrap.setup.token,
+    async close() {
+      await registry.closeAll();
+      await database.close();
+    },
+  };
+}
 
+export async function startServer(config: Config, options: { log?: Logger } = {}): Promise<RunningServer> {
+  const log = options.log ?? createLogger();
+  const built = await buildServer(config, { log });
   const server = await new Promise<Server>((resolve) => {
-    const listening = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
+    const listening = serve({ fetch: built.app.fetch, port: config.port, hostname: config.host }, () =>
       resolve(listening as Server),
     );
   });
-  const relay = attachRelay(server, { registry, tokens, limits: config.sync, log });
+  const relay = attachRelay(server, { registry: built.registry, tokens: built.tokens, limits: config.sync, log });
   const { port } = server.address() as AddressInfo;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
 
   return {
+    ...built,
     url: `http://${shownHost}:${port}`,
     port,
-    setupToken: bootstrap.setup.token,
-    database,
-    registry,
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
-      await registry.closeAll();
+      // Rooms close their sockets with a "going away" code before the relay drops what is left.
+      await built.close();
       relay.close();
       await closed;
-      await database.close();
     },
   };
 }

@@ -1,0 +1,68 @@
+/** Real Teian servers for tests: on port 0, or in-process for `app.request()`. */
+import { configFromEnv, type Config, type SyncLimits } from '../../server/config';
+import { silentLogger } from '../../server/log';
+import { buildServer, startServer, type BuiltServer, type RunningServer } from '../../server/server';
+import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases';
+
+export const ADMIN = { login: 'admin', password: 'correct-horse-battery' } as const;
+
+export interface TestServerOptions {
+  kind?: DatabaseKind;
+  /** Reuse a database (to restart a server on the same data). */
+  database?: TestDatabase;
+  sync?: Partial<SyncLimits>;
+  /** Create the admin from the environment (default) or leave the one-time setup link. */
+  withAdmin?: boolean;
+  sessionSecret?: string;
+}
+
+function testConfig(database: TestDatabase, options: TestServerOptions): Config {
+  const base = configFromEnv({});
+  return {
+    ...base,
+    port: 0,
+    host: '127.0.0.1',
+    databaseUrl: database.url,
+    dataDir: database.dataDir,
+    sessionSecret: options.sessionSecret ?? 'test-secret-that-is-long-enough-for-hs256',
+    admin: options.withAdmin === false ? undefined : { ...ADMIN },
+    clientDir: '/nonexistent',
+    sync: { ...base.sync, unloadAfterMs: 200, ...options.sync },
+  };
+}
+
+export interface TestServer extends RunningServer {
+  testDatabase: TestDatabase;
+  /** Closes the server and drops its database. */
+  stop(): Promise<void>;
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const database = options.database ?? (await createTestDatabase(options.kind ?? 'pglite'));
+  const server = await startServer(testConfig(database, options), { log: silentLogger });
+  return {
+    ...server,
+    testDatabase: database,
+    async stop() {
+      await server.close();
+      if (!options.database) await database.drop();
+    },
+  };
+}
+
+export interface TestApp extends BuiltServer {
+  stop(): Promise<void>;
+}
+
+/** The app without a listening socket, for `app.request()`. */
+export async function buildTestApp(options: TestServerOptions = {}): Promise<TestApp> {
+  const database = options.database ?? (await createTestDatabase(options.kind ?? 'pglite'));
+  const built = await buildServer(testConfig(database, options), { log: silentLogger });
+  return {
+    ...built,
+    async stop() {
+      await built.close();
+      if (!options.database) await database.drop();
+    },
+  };
+}
