@@ -1,0 +1,105 @@
+/**
+ * The client's only door to the HTTP API (spec 3). Every call answers the type from shared/api.ts or
+ * throws an `ApiRequestError`, so pages handle failures in one shape.
+ */
+import type {
+  ApiError,
+  Board,
+  BoardCreateBody,
+  BoardPatchBody,
+  BoardToken,
+  ErrorCode,
+  JoinBody,
+  JoinInfo,
+  LoginBody,
+  Me,
+  Participant,
+  ParticipantCreateBody,
+  SetupBody,
+} from '../../../shared/api';
+
+/** `network` means the request never got an answer: offline, or the server is down. */
+export type RequestErrorCode = ErrorCode | 'network';
+
+export class ApiRequestError extends Error {
+  readonly status: number;
+  readonly code: RequestErrorCode;
+  readonly fields: Record<string, string[]> | undefined;
+
+  constructor(status: number, code: RequestErrorCode, message: string, fields?: Record<string, string[]>) {
+    super(message);
+    this.name = 'ApiRequestError';
+    this.status = status;
+    this.code = code;
+    this.fields = fields;
+  }
+}
+
+const CODE_BY_STATUS: Record<number, ErrorCode> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  429: 'rate_limited',
+};
+
+type Method = 'GET' | 'POST' | 'PATCH';
+
+async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers: body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json', accept: 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (cause) {
+    throw new ApiRequestError(0, 'network', cause instanceof Error ? cause.message : 'Network error');
+  }
+  const payload: unknown = await readJson(response);
+  if (response.ok) return payload as T;
+  if (isApiError(payload)) {
+    const { code, message, fields } = payload.error;
+    throw new ApiRequestError(response.status, code, message, fields);
+  }
+  // A proxy or a crashed server may answer without our error shape.
+  throw new ApiRequestError(response.status, CODE_BY_STATUS[response.status] ?? 'internal', response.statusText);
+}
+
+async function readJson(response: Response): Promise<unknown> {
+  if (!response.headers.get('content-type')?.includes('json')) return undefined;
+  try {
+    return await response.json();
+  } catch {
+    return undefined;
+  }
+}
+
+function isApiError(value: unknown): value is ApiError {
+  if (typeof value !== 'object' || value === null || !('error' in value)) return false;
+  const error = (value as { error: unknown }).error;
+  return typeof error === 'object' && error !== null && 'code' in error;
+}
+
+const enc = encodeURIComponent;
+
+export const api = {
+  me: () => request<Me>('GET', '/api/me'),
+  login: (body: LoginBody) => request<Me>('POST', '/api/auth/login', body),
+  logout: () => request<unknown>('POST', '/api/auth/logout'),
+  setup: (body: SetupBody) => request<Me>('POST', '/api/setup', body),
+
+  boards: () => request<Board[]>('GET', '/api/boards'),
+  board: (id: string) => request<Board>('GET', `/api/boards/${enc(id)}`),
+  createBoard: (body: BoardCreateBody) => request<Board>('POST', '/api/boards', body),
+  patchBoard: (id: string, body: BoardPatchBody) => request<Board>('PATCH', `/api/boards/${enc(id)}`, body),
+  boardToken: (id: string) => request<BoardToken>('GET', `/api/boards/${enc(id)}/token`),
+
+  participants: () => request<Participant[]>('GET', '/api/participants'),
+  createParticipant: (body: ParticipantCreateBody) => request<Participant>('POST', '/api/participants', body),
+
+  joinInfo: (code: string) => request<JoinInfo>('GET', `/api/join/${enc(code)}`),
+  join: (body: JoinBody) => request<Me>('POST', '/api/join', body),
+};

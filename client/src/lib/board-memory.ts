@@ -1,0 +1,27 @@
+import { readStored, writeStored } from './storage';
+
+/**
+ * What the join page learned about a board that the board document does not carry (its settings
+ * live in the database): kept on the device so the board page can offer "post without my name".
+ */
+export interface RememberedBoard {
+  title: string;
+  allowAnonymous: boolean;
+}
+
+const key = (boardId: string) => `teian.board.${boardId}`;
+
+export function rememberBoard(boardId: string, info: RememberedBoard): void {
+  writeStored(key(boardId), JSON.stringify(info));
+}
+
+export function recallBoard(boardId: string): RememberedBoard | null {
+  const raw = readStored(key(boardId));
+  if (!raw) return null;
+  try {
+    const value = JSON.parse(raw) as Partial<RememberedBoard>;
+    return { title: typeof value.title === 'string' ? value.title : '', allowAnonymous: value.allowAnonymous === true };
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * A History-API router: the app has a handful of flat routes, so a table of patterns and one
+ * reactive `route` is all it needs. Plain `<a href>` links work: same-origin clicks are caught here.
+ */
+
+export type Route =
+  | { name: 'home' }
+  | { name: 'join'; code: string }
+  | { name: 'board'; id: string }
+  | { name: 'staffLogin' }
+  | { name: 'staff' }
+  | { name: 'setup'; token: string }
+  | { name: 'notFound' };
+
+export function matchRoute(path: string, search: URLSearchParams): Route {
+  const parts = path.split('/').filter(Boolean).map(safeDecode);
+  const [first, second, third] = parts;
+  if (parts.length === 0) return { name: 'home' };
+  if (first === 'join' && second && parts.length === 2) return { name: 'join', code: second };
+  if (first === 'b' && second && parts.length === 2) return { name: 'board', id: second };
+  if (first === 'staff' && parts.length === 1) return { name: 'staff' };
+  if (first === 'staff' && second === 'login' && third === undefined) return { name: 'staffLogin' };
+  if (first === 'setup' && parts.length === 1) return { name: 'setup', token: search.get('token') ?? '' };
+  return { name: 'notFound' };
+}
+
+function safeDecode(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}
+
+class Router {
+  #location = $state({ path: location.pathname, search: location.search });
+  #route = $derived(matchRoute(this.#location.path, new URLSearchParams(this.#location.search)));
+
+  constructor() {
+    addEventListener('popstate', () => this.#sync());
+    document.addEventListener('click', (event) => this.#interceptLink(event));
+  }
+
+  get route(): Route {
+    return this.#route;
+  }
+
+  get path(): string {
+    return this.#location.path;
+  }
+
+  navigate(to: string, options: { replace?: boolean } = {}): void {
+    if (options.replace) history.replaceState(null, '', to);
+    else history.pushState(null, '', to);
+    this.#sync();
+    // A new page should start at its top, as it would after a full load.
+    scrollTo({ top: 0 });
+  }
+
+  #sync(): void {
+    this.#location = { path: location.pathname, search: location.search };
+  }
+
+  #interceptLink(event: MouseEvent): void {
+    if (event.defaultPrevented || event.button !== 0) return;
+    if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    const anchor = (event.target as Element | null)?.closest?.('a');
+    if (!anchor || anchor.target || anchor.hasAttribute('download')) return;
+    const url = new URL(anchor.href, location.href);
+    if (url.origin !== location.origin || url.pathname.startsWith('/api/')) return;
+    event.preventDefault();
+    this.navigate(url.pathname + url.search + url.hash);
+  }
+}
+
+export const router = new Router();

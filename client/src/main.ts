@@ -1,0 +1,11 @@
+// Self-hosted on purpose: workshops may have no internet, and a font CDN would also leak who visits.
+import '@fontsource/biz-udpgothic/400.css';
+import '@fontsource/biz-udpgothic/700.css';
+import './app.css';
+import { mount } from 'svelte';
+import App from './App.svelte';
+
+const target = document.getElementById('app');
+if (!target) throw new Error('index.html lost its #app element');
+
+export default mount(App, { target });
