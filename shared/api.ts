@@ -62,10 +62,17 @@ export const participantPatchBody = z
 
 export const joinCodeParam = z.string().regex(/^\d{6}$/, 'A join code is six digits');
 
-export const joinBody = z.union([
-  z.object({ code: joinCodeParam, participantId: z.string().min(1).max(64), pin: pin.optional() }),
-  z.object({ code: joinCodeParam, guestName: trimmed(50) }),
-]);
+/** Either a roster name card (`participantId`, with `pin` when the card has one) or a guest name. */
+export const joinBody = z
+  .object({
+    code: joinCodeParam,
+    participantId: z.string().min(1).max(64).optional(),
+    pin: pin.optional(),
+    guestName: trimmed(50).optional(),
+  })
+  .refine((body) => (body.participantId === undefined) !== (body.guestName === undefined), {
+    message: 'Give either participantId or guestName',
+  });
 
 export type LoginBody = z.infer<typeof loginBody>;
 export type SetupBody = z.infer<typeof setupBody>;

@@ -17,6 +17,8 @@ export function authRoutes(deps: AppDeps) {
   const loginLimit = rateLimiter<AppEnv>({
     windowMs: 15 * 60 * 1000,
     limit: deps.loginAttemptsPer15Minutes ?? 20,
+    // Staff tablets share the facility's one address: count only failed attempts against it.
+    skipSuccessfulRequests: true,
     keyGenerator: clientAddress,
     handler: () => {
       throw apiError(429, 'Too many sign-in attempts. Please wait a few minutes and try again.');

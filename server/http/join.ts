@@ -53,7 +53,7 @@ export function joinRoutes({ db, sessions }: AppDeps) {
       const body = c.req.valid('json');
       const board = await openBoardByCode(db, body.code);
       let person: typeof participants.$inferSelect | undefined;
-      if ('guestName' in body) {
+      if (body.guestName !== undefined) {
         if (!board.allowGuests) throw apiError(403, 'This board does not take guests. Please ask the staff.');
         [person] = await db
           .insert(participants)
@@ -65,7 +65,7 @@ export function joinRoutes({ db, sessions }: AppDeps) {
           .from(participants)
           .where(
             and(
-              eq(participants.id, body.participantId),
+              eq(participants.id, body.participantId ?? ''),
               eq(participants.facilityId, board.facilityId),
               eq(participants.active, true),
               isNull(participants.guestBoardId),

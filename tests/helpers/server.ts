@@ -1,4 +1,5 @@
 /** Real Teian servers for tests: on port 0, or in-process for `app.request()`. */
+import path from 'node:path';
 import { configFromEnv, type Config, type SyncLimits } from '../../server/config';
 import { silentLogger } from '../../server/log';
 import { buildServer, startServer, type BuiltServer, type RunningServer } from '../../server/server';
@@ -14,7 +15,14 @@ export interface TestServerOptions {
   /** Create the admin from the environment (default) or leave the one-time setup link. */
   withAdmin?: boolean;
   sessionSecret?: string;
+  /**
+   * Serve the built client from dist/client (browser tests). tests/global-setup.ts builds it once
+   * per run; without this option the server has no client, so API tests never depend on a build.
+   */
+  serveClient?: boolean;
 }
+
+const repoRoot = path.resolve(import.meta.dirname, '../..');
 
 function testConfig(database: TestDatabase, options: TestServerOptions): Config {
   const base = configFromEnv({});
@@ -26,7 +34,7 @@ function testConfig(database: TestDatabase, options: TestServerOptions): Config 
     dataDir: database.dataDir,
     sessionSecret: options.sessionSecret ?? 'test-secret-that-is-long-enough-for-hs256',
     admin: options.withAdmin === false ? undefined : { ...ADMIN },
-    clientDir: '/nonexistent',
+    clientDir: options.serveClient ? path.resolve(repoRoot, 'dist/client') : '/nonexistent',
     sync: { ...base.sync, unloadAfterMs: 200, ...options.sync },
   };
 }
