@@ -1,0 +1,171 @@
+/**
+ * Real Chromium for browser tests, driven by playwright-core (Debian's /usr/bin/chromium, or
+ * `CHROMIUM_PATH`; never a downloaded browser).
+ *
+ * With `TEIAN_REQUIRE_BROWSER=1` (CI) a missing browser fails the run instead of skipping it.
+ *
+ * @example
+ * describe.skipIf(!browserAvailable())('the board', () => {
+ *   beforeAll(async () => { browser = await launchBrowser(); });
+ *   it('…', async () => {
+ *     const { page } = await newPerson(browser, server.url, { locale: 'en' });
+ *     await page.goto('/');
+ *   });
+ * });
+ */
+import { accessSync, constants } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Result } from 'axe-core';
+import ja from '../../client/src/i18n/ja.json';
+import en from '../../client/src/i18n/en.json';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+// Exactly these: no GPU, no sandbox (containers), and nothing that phones home during a test.
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/**
+ * True when the Chromium executable is there. False means "skip the browser suites", unless
+ * `TEIAN_REQUIRE_BROWSER=1`: then a missing browser throws, which fails the test file.
+ */
+export function browserAvailable(): boolean {
+  try {
+    accessSync(CHROMIUM_PATH, constants.X_OK);
+    return true;
+  } catch {
+    if (process.env.TEIAN_REQUIRE_BROWSER === '1') {
+      throw new Error(`TEIAN_REQUIRE_BROWSER=1 but no Chromium at ${CHROMIUM_PATH} (set CHROMIUM_PATH)`);
+    }
+    return false;
+  }
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+}
+
+export type AppLocale = 'ja' | 'en';
+export type MessageKey = keyof typeof ja;
+
+const messages: Record<AppLocale, Record<MessageKey, string>> = { ja, en };
+
+/**
+ * The client's own wording, so tests find controls by the names people see and a wording change
+ * does not break them. Same `{param}` filling as client/src/i18n/i18n.svelte.ts.
+ *
+ * @example messagesFor('en')('board.dotsLeft', { count: 2 }) // "Votes left: 2"
+ */
+export function messagesFor(locale: AppLocale) {
+  return function message(key: MessageKey, params: Record<string, string | number> = {}): string {
+    return messages[locale][key].replace(/\{(\w+)\}/g, (whole, name: string) =>
+      name in params ? String(params[name]) : whole,
+    );
+  };
+}
+
+export interface Viewport {
+  width: number;
+  height: number;
+}
+
+/** A phone held upright: what most participants use. */
+export const PHONE: Viewport = { width: 390, height: 844 };
+/** A staff laptop, or a tablet on its side. */
+export const LAPTOP: Viewport = { width: 1366, height: 768 };
+
+export interface PersonOptions {
+  viewport?: Viewport;
+  /**
+   * The language chosen on this device (stored as the client keeps it). Unset: nothing stored, so
+   * the app starts in its default, Japanese.
+   */
+  locale?: AppLocale | undefined;
+}
+
+export interface Person {
+  context: BrowserContext;
+  page: Page;
+  /** Uncaught exceptions in the page; a test can expect none. */
+  pageErrors: Error[];
+  close(): Promise<void>;
+}
+
+/**
+ * One person on one device: a fresh context (own cookies, storage and IndexedDB) and one page whose
+ * relative `goto` paths resolve against `baseUrl`.
+ */
+export async function newPerson(
+  browser: Browser,
+  baseUrl: string,
+  { viewport = PHONE, locale }: PersonOptions = {},
+): Promise<Person> {
+  const context = await browser.newContext({
+    baseURL: baseUrl,
+    viewport,
+    locale: locale === 'en' ? 'en-US' : 'ja-JP',
+  });
+  // Fail a step well inside the test timeout, with playwright's message rather than vitest's.
+  context.setDefaultTimeout(10_000);
+  if (locale) await setAppLocale(context, locale);
+  const page = await context.newPage();
+  const pageErrors: Error[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error));
+  return { context, page, pageErrors, close: () => context.close() };
+}
+
+/**
+ * Chooses the app's language the way a returning device has it: the client reads `teian.locale`
+ * from localStorage at start. Runs before every page load of the context, so it also wins over a
+ * choice made in the page.
+ */
+export async function setAppLocale(context: BrowserContext, locale: AppLocale): Promise<void> {
+  await context.addInitScript((value) => {
+    try {
+      localStorage.setItem('teian.locale', value);
+    } catch {
+      // about:blank and other opaque origins have no storage; the app's pages do.
+    }
+  }, locale);
+}
+
+const AXE_PATH = path.resolve(import.meta.dirname, '../../node_modules/axe-core/axe.min.js');
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+/** axe-core's WCAG 2.x A and AA rules on the page as it is now; returns the violations. */
+export async function checkA11y(page: Page): Promise<Result[]> {
+  await page.addScriptTag({ path: AXE_PATH });
+  return page.evaluate(async (tags) => {
+    const { axe } = window as unknown as { axe: typeof import('axe-core') };
+    const results = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
+    return results.violations;
+  }, WCAG_TAGS);
+}
+
+/** A readable one-line-per-node summary of axe violations, for assertion messages. */
+export function describeViolations(violations: Result[]): string {
+  return violations
+    .flatMap((v) => v.nodes.map((node) => `${v.id} (${v.impact ?? '?'}): ${node.target.join(' ')} – ${v.help}`))
+    .join('\n');
+}
+
+/**
+ * Saves what the viewport shows as `<TEIAN_SCREENSHOT_DIR>/<name>.png` when that variable is set,
+ * to look at a layout by eye; does nothing otherwise.
+ */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const dir = process.env.TEIAN_SCREENSHOT_DIR;
+  if (!dir) return;
+  await mkdir(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, `${name}.png`) });
+}
