@@ -3,6 +3,7 @@
  * the client reuses for its forms, and the answers as types.
  */
 import { z } from 'zod';
+import type { Category } from './categories';
 
 const trimmed = (max: number) => z.string().trim().min(1).max(max);
 
@@ -126,6 +127,26 @@ export type NameCard = Pick<Participant, 'id' | 'displayName' | 'reading' | 'ava
 export interface JoinInfo {
   board: { id: string; title: string; allowGuests: boolean; allowAnonymous: boolean };
   participants: NameCard[];
+}
+
+/** Somebody who may appear in a board document: roster, the board's guests, and staff. */
+export interface Person {
+  /** The actor id the document uses. */
+  id: string;
+  name: string;
+  reading: string;
+  avatar: string;
+  kind: 'participant' | 'guest' | 'staff';
+}
+
+/**
+ * `GET /api/boards/:id/context` (an extension of spec 3, docs/api.md): what a board page needs
+ * besides the document, for staff and the board's participants alike.
+ */
+export interface BoardContext {
+  board: Pick<Board, 'id' | 'title' | 'voteBudget' | 'allowGuests' | 'allowAnonymous'>;
+  people: Person[];
+  categories: Category[];
 }
 
 export interface BoardToken {

@@ -250,6 +250,105 @@ export function giveThanks(doc: Y.Doc, actorId: string, ideaId: string): void {
   });
 }
 
+export function withdrawThanks(doc: Y.Doc, actorId: string, ideaId: string): void {
+  doc.transact(() => boardRoots(doc).thanks.get(actorId)?.delete(ideaId));
+}
+
+/** How many people said thank you to each idea. */
+export function thanksCounts(doc: Y.Doc): Map<string, number> {
+  const result = new Map<string, number>();
+  boardRoots(doc).thanks.forEach((own) => {
+    own.forEach((value, ideaId) => {
+      if (value === true) result.set(ideaId, (result.get(ideaId) ?? 0) + 1);
+    });
+  });
+  return result;
+}
+
+export interface NewProject {
+  id: string;
+  ideaId: string;
+  title: string;
+  createdAt?: number;
+}
+
+/** Staff turn an idea into a project (spec 6); the idea's status follows. */
+export function createProject(doc: Y.Doc, project: NewProject): void {
+  doc.transact(() => {
+    const map = new Y.Map<unknown>();
+    map.set('ideaId', project.ideaId);
+    map.set('title', project.title);
+    map.set('leadId', '');
+    map.set('supporterId', '');
+    map.set('members', new Y.Map<true>());
+    map.set('status', 'planning');
+    map.set('createdAt', project.createdAt ?? Date.now());
+    map.set('steps', new Y.Array<Y.Map<unknown>>());
+    boardRoots(doc).projects.set(project.id, map);
+    boardRoots(doc).ideas.get(project.ideaId)?.set('status', 'project');
+  });
+}
+
+function projectMap(doc: Y.Doc, projectId: string): Y.Map<unknown> | undefined {
+  const map = boardRoots(doc).projects.get(projectId);
+  return map instanceof Y.Map ? map : undefined;
+}
+
+/** `leadId` to `actorId` (claim) or to '' (step down). */
+export function setLead(doc: Y.Doc, projectId: string, leadId: string): void {
+  doc.transact(() => projectMap(doc, projectId)?.set('leadId', leadId));
+}
+
+export function setMember(doc: Y.Doc, projectId: string, actorId: string, member: boolean): void {
+  doc.transact(() => {
+    const members = projectMap(doc, projectId)?.get('members');
+    if (!(members instanceof Y.Map)) return;
+    if (member) members.set(actorId, true);
+    else members.delete(actorId);
+  });
+}
+
+function stepsOf(doc: Y.Doc, projectId: string): Y.Array<Y.Map<unknown>> | undefined {
+  const steps = projectMap(doc, projectId)?.get('steps');
+  return steps instanceof Y.Array ? (steps as Y.Array<Y.Map<unknown>>) : undefined;
+}
+
+export function addStep(doc: Y.Doc, projectId: string, step: { id: string; text: string }): void {
+  doc.transact(() => {
+    const map = new Y.Map<unknown>();
+    map.set('id', step.id);
+    map.set('text', step.text);
+    map.set('done', false);
+    stepsOf(doc, projectId)?.push([map]);
+  });
+}
+
+function findStep(doc: Y.Doc, projectId: string, stepId: string): Y.Map<unknown> | undefined {
+  return stepsOf(doc, projectId)
+    ?.toArray()
+    .find((step) => step instanceof Y.Map && step.get('id') === stepId);
+}
+
+export function editStep(doc: Y.Doc, projectId: string, stepId: string, text: string): void {
+  doc.transact(() => findStep(doc, projectId, stepId)?.set('text', text));
+}
+
+/** Ticking records who and when; unticking clears both (spec 6). */
+export function tickStep(doc: Y.Doc, projectId: string, stepId: string, actorId: string, done: boolean, at = Date.now()): void {
+  doc.transact(() => {
+    const step = findStep(doc, projectId, stepId);
+    if (!step) return;
+    step.set('done', done);
+    if (done) {
+      step.set('doneBy', actorId);
+      step.set('doneAt', at);
+    } else {
+      step.delete('doneBy');
+      step.delete('doneAt');
+    }
+  });
+}
+
 /** The whole board as plain data (spec 5's shape). */
 export function boardToJson(doc: Y.Doc): BoardJson {
   const roots = boardRoots(doc);

@@ -7,6 +7,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import * as Y from 'yjs';
 import { boardCreateBody, boardPatchBody, type Board } from '../../shared/api';
+import { boardContext } from './board-context';
 import { initBoard, setMeta } from '../../shared/board';
 import { newId } from '../../shared/ids';
 import { boardSnapshots, boards } from '../../drizzle/schema';
@@ -107,6 +108,14 @@ export function boardRoutes({ db, tokens, registry }: AppDeps) {
       await findBoard(db, boardId, session.facilityId);
       const { id, name } = session.staff;
       return c.json(await tokens.issue(boardId, { id, name, role: 'staff' }));
+    })
+    .get('/:id/context', async (c) => {
+      const session = c.var.session;
+      if (!session) throw apiError(401, 'Please sign in or join the board first');
+      const boardId = c.req.param('id');
+      if (session.kind === 'participant' && session.boardId !== boardId) throw apiError(403, 'You joined another board');
+      const board = await findBoard(db, boardId, session.facilityId);
+      return c.json(await boardContext(db, board));
     })
     .route('/', staffOnly);
 }

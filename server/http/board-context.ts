@@ -1,0 +1,50 @@
+/**
+ * What a board page needs besides the document (docs/api.md): the board's settings, a name for
+ * every actor id that may appear in it, and the facility's categories. Never PINs or logins.
+ */
+import { and, eq, isNull, or } from 'drizzle-orm';
+import type { BoardContext } from '../../shared/api';
+import { DEFAULT_CATEGORIES, type Category } from '../../shared/categories';
+import { boards, facilities, participants, staffUsers } from '../../drizzle/schema';
+import type { Database } from '../db/database';
+
+export async function boardContext(db: Database, board: typeof boards.$inferSelect): Promise<BoardContext> {
+  const [roster, staff, [facility]] = await Promise.all([
+    db
+      .select()
+      .from(participants)
+      .where(
+        and(
+          eq(participants.facilityId, board.facilityId),
+          or(isNull(participants.guestBoardId), eq(participants.guestBoardId, board.id)),
+        ),
+      ),
+    db.select({ id: staffUsers.id, name: staffUsers.name }).from(staffUsers).where(eq(staffUsers.facilityId, board.facilityId)),
+    db.select({ settings: facilities.settings }).from(facilities).where(eq(facilities.id, board.facilityId)),
+  ]);
+  return {
+    board: {
+      id: board.id,
+      title: board.title,
+      voteBudget: board.voteBudget,
+      allowGuests: board.allowGuests,
+      allowAnonymous: board.allowAnonymous,
+    },
+    people: [
+      ...roster.map((row) => ({
+        id: row.id,
+        name: row.displayName,
+        reading: row.reading,
+        avatar: row.avatar,
+        kind: row.guestBoardId === null ? ('participant' as const) : ('guest' as const),
+      })),
+      ...staff.map((row) => ({ id: row.id, name: row.name, reading: '', avatar: '', kind: 'staff' as const })),
+    ],
+    categories: categoriesOf(facility?.settings),
+  };
+}
+
+function categoriesOf(settings: unknown): Category[] {
+  const configured = (settings as { categories?: Category[] } | undefined)?.categories;
+  return Array.isArray(configured) && configured.length > 0 ? configured : [...DEFAULT_CATEGORIES];
+}
