@@ -9,6 +9,8 @@ export const CloseCode = {
   unauthorized: 4401,
   /** The token is valid but not for this board, or the actor keeps breaking the rules. */
   forbidden: 4403,
+  /** An update depended on changes the server does not have; reconnecting resyncs. */
+  resync: 4409,
   /** The board does not exist. */
   notFound: 4404,
   /** A message over the size limit. */

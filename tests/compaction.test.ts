@@ -18,6 +18,7 @@ const EDITS_PER_IDEA = 9; // 1,000 creations + 9,000 edits = 10,000 updates
 describe.each(databaseKinds())('compaction on %s', (kind) => {
   let server: TestServer;
   let staff: ApiClient;
+  let staffId: string;
 
   beforeAll(async () => {
     server = await startTestServer({
@@ -25,7 +26,7 @@ describe.each(databaseKinds())('compaction on %s', (kind) => {
       sync: { compactAfterUpdates: THRESHOLD, maxMessagesPerSecond: 1_000_000, unloadAfterMs: 100 },
     });
     staff = new ApiClient(server.url);
-    await staff.login();
+    staffId = (await staff.login()).actorId;
   });
   afterAll(() => server.stop());
 
@@ -43,7 +44,7 @@ describe.each(databaseKinds())('compaction on %s', (kind) => {
     const board = await staff.createBoard();
     const writer = connectBoard(server.url, board.id, (await staff.boardToken(board.id)).token);
     await writer.synced;
-    for (let i = 0; i < IDEAS; i++) addIdea(writer.doc, { id: `i${i}`, text: 'a', authorId: 'staff' });
+    for (let i = 0; i < IDEAS; i++) addIdea(writer.doc, { id: `i${i}`, text: 'a', authorId: staffId });
     for (let edit = 1; edit <= EDITS_PER_IDEA; edit++) {
       for (let i = 0; i < IDEAS; i++) editIdea(writer.doc, `i${i}`, { text: `a${edit}` });
     }

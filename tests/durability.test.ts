@@ -37,7 +37,7 @@ describe.each(databaseKinds())('kill -9 on %s', (kind) => {
     child = await spawnServer(env);
 
     const staff = new ApiClient(child.url);
-    await staff.login();
+    const { actorId } = await staff.login();
     const board = await staff.createBoard();
     const writer = connectBoard(child.url, board.id, (await staff.boardToken(board.id)).token);
     const watcher = connectBoard(child.url, board.id, (await staff.boardToken(board.id)).token);
@@ -51,7 +51,7 @@ describe.each(databaseKinds())('kill -9 on %s', (kind) => {
       });
     });
     for (let i = 0; i < BURST; i++) {
-      addIdea(writer.doc, { id: `idea-${i}`, text: `アイデア ${i}`, authorId: 'staff' });
+      addIdea(writer.doc, { id: `idea-${i}`, text: `アイデア ${i}`, authorId: actorId });
     }
     await shown;
     await child.kill();

@@ -3,7 +3,7 @@
  * on every database the run has.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addIdea, boardToJson, castVote, dotsUsed, readMeta, tallies } from '../shared/board';
+import { addIdea, boardToJson, castVote, dotsUsed, readMeta, setMeta, tallies } from '../shared/board';
 import { ApiClient } from './helpers/api-client';
 import { databaseKinds } from './helpers/databases';
 import { startTestServer, type TestServer } from './helpers/server';
@@ -20,45 +20,44 @@ describe.each(databaseKinds())('relay on %s', (kind) => {
   });
   afterAll(() => server.stop());
 
-  async function joinedClient(boardId: string, joinCode: string, name: string): Promise<BoardClient> {
+  async function guest(boardId: string, joinCode: string, name: string): Promise<BoardClient & { actorId: string }> {
     const person = new ApiClient(server.url);
-    await person.joinAsGuest(joinCode, name);
-    const { token } = await person.boardToken(boardId);
-    const client = connectBoard(server.url, boardId, token);
+    const { actorId } = await person.joinAsGuest(joinCode, name);
+    const client = connectBoard(server.url, boardId, (await person.boardToken(boardId)).token);
     await client.synced;
-    return client;
+    return Object.assign(client, { actorId });
   }
 
   it('gives a new client the board as the server created it', async () => {
     const board = await staff.createBoard('朝の会', { voteBudget: 4 });
-    const client = await joinedClient(board.id, board.joinCode!, 'あおい');
+    const client = await guest(board.id, board.joinCode!, 'あおい');
     expect(readMeta(client.doc)).toMatchObject({ title: '朝の会', phase: 'collect', voteBudget: 4 });
     client.close();
   });
 
   it('lets two clients see each other’s ideas and votes', async () => {
     const board = await staff.createBoard();
-    const [a, b] = await Promise.all([
-      joinedClient(board.id, board.joinCode!, 'あおい'),
-      joinedClient(board.id, board.joinCode!, 'けん'),
-    ]);
+    const facilitator = connectBoard(server.url, board.id, (await staff.boardToken(board.id)).token);
+    const [a, b] = await Promise.all([guest(board.id, board.joinCode!, 'あおい'), guest(board.id, board.joinCode!, 'けん')]);
+    await facilitator.synced;
 
-    addIdea(a.doc, { id: 'idea-a', text: '箱を色で分ける', authorId: 'guest-a' });
-    addIdea(b.doc, { id: 'idea-b', text: '手袋を入口に置く', authorId: 'guest-b' });
-    castVote(a.doc, 'guest-a', 'idea-b', 1);
-    castVote(b.doc, 'guest-b', 'idea-a', 2);
+    addIdea(a.doc, { id: 'idea-a', text: '箱を色で分ける', authorId: a.actorId });
+    addIdea(b.doc, { id: 'idea-b', text: '手袋を入口に置く', authorId: b.actorId });
+    await eventually(() => expect(Object.keys(boardToJson(facilitator.doc).ideas).sort()).toEqual(['idea-a', 'idea-b']));
+
+    setMeta(facilitator.doc, { phase: 'vote' });
+    await eventually(() => expect(readMeta(a.doc).phase).toBe('vote') && expect(readMeta(b.doc).phase).toBe('vote'));
+    castVote(a.doc, a.actorId, 'idea-b', 1);
+    castVote(b.doc, b.actorId, 'idea-a', 2);
 
     await eventually(() => {
       expect(boardToJson(a.doc)).toEqual(boardToJson(b.doc));
-      expect(Object.keys(boardToJson(b.doc).ideas).sort()).toEqual(['idea-a', 'idea-b']);
+      expect(Object.fromEntries(tallies(b.doc))).toEqual({ 'idea-a': 2, 'idea-b': 1 });
     });
-    expect(Object.fromEntries(tallies(b.doc))).toEqual({ 'idea-a': 2, 'idea-b': 1 });
-    expect(dotsUsed(a.doc, 'guest-b')).toBe(2);
+    expect(dotsUsed(a.doc, b.actorId)).toBe(2);
 
-    castVote(b.doc, 'guest-b', 'idea-a', -1);
+    castVote(b.doc, b.actorId, 'idea-a', -1);
     await eventually(() => expect(tallies(a.doc).get('idea-a')).toBe(1));
-    a.close();
-    b.close();
+    for (const client of [a, b, facilitator]) client.close();
   });
 });
-

@@ -20,6 +20,9 @@ export interface Actor {
   name: string;
 }
 
+const STRIKE_LIMIT = 20;
+const STRIKE_WINDOW_MS = 60_000;
+
 type ConnectionState =
   /** The board is still loading: messages wait here, in order, and nothing is sent. */
   | { state: 'waiting'; pending: Uint8Array[] }
@@ -32,6 +35,7 @@ export class Connection {
   #transport: Transport;
   #rate: MessageRate;
   #state: ConnectionState = { state: 'waiting', pending: [] };
+  #strikes: number[] = [];
 
   constructor(options: { transport: Transport; actor: Actor; boardId: string; maxMessagesPerSecond: number }) {
     this.#transport = options.transport;
@@ -71,6 +75,16 @@ export class Connection {
       default:
         return exhaustive(current);
     }
+  }
+
+  /**
+   * Counts one refused change; true once there were `STRIKE_LIMIT` within a minute, when the
+   * connection is to be closed (a client that keeps breaking the rules is broken or hostile).
+   */
+  strike(now = Date.now()): boolean {
+    this.#strikes = this.#strikes.filter((at) => now - at < STRIKE_WINDOW_MS);
+    this.#strikes.push(now);
+    return this.#strikes.length >= STRIKE_LIMIT;
   }
 
   send(message: Uint8Array): void {

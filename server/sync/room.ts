@@ -14,6 +14,9 @@ import * as Y from 'yjs';
 import { CloseCode } from '../../shared/close-codes';
 import type { Logger } from '../log';
 import type { BoardStore, StoredBoard, UpdateRow } from '../persistence/board-store';
+import { BoardGuard, type Refusal } from '../permissions/guard';
+import type { EntryRef } from '../permissions/entries';
+import { claimAwareness } from './awareness';
 import { Connection, exhaustive } from './connection';
 import {
   decodeClientMessage,
@@ -33,11 +36,21 @@ export interface RoomOptions {
   log: Logger;
   /** Called when the last connection leaves, so the registry can plan to unload the room. */
   onEmpty?: (room: Room) => void;
+  /** Called for every change the permission rules refused (for metrics). */
+  onRefused?: (refusal: Refusal, connection: Connection) => void;
 }
 
 /** A change the server itself makes (an HTTP route, a restore), attributed to a person. */
 export class ServerChange {
   constructor(readonly actorId: string) {}
+}
+
+/**
+ * What the relay stores and sends for an update the rules refused in part or whole: the update and
+ * its compensation as one net change, sent to everyone, the sender too, so that all converge.
+ */
+class Compensated {
+  constructor(readonly connection: Connection) {}
 }
 
 type Work =
@@ -73,6 +86,14 @@ export class Room {
   #log: Logger;
   #compactAfterUpdates: number;
   #onEmpty: ((room: Room) => void) | undefined;
+  #onRefused: RoomOptions['onRefused'];
+  #guard: BoardGuard;
+  /**
+   * The connection whose update left structs waiting for changes the server does not have. Only
+   * that connection's next updates may complete them, so that every change is checked against
+   * the identity of the connection that sent it.
+   */
+  #pendingOwner: Connection | null = null;
   #connections = new Map<Connection, Peer>();
   #queue: Work[] = [];
   #draining: Promise<void> | null = null;
@@ -88,11 +109,13 @@ export class Room {
     this.#log = options.log;
     this.#compactAfterUpdates = options.compactAfterUpdates;
     this.#onEmpty = options.onEmpty;
+    this.#onRefused = options.onRefused;
     const { snapshot, updates, lastSeq } = options.stored;
     if (snapshot) Y.applyUpdate(this.doc, snapshot);
     for (const update of updates) Y.applyUpdate(this.doc, update);
     this.#lastSeq = lastSeq;
     this.#tailLength = updates.length;
+    this.#guard = new BoardGuard(this.doc);
 
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
       this.#accepted.push({ update, origin });
@@ -136,6 +159,7 @@ export class Room {
     if (peer.clientIds.size > 0) {
       awarenessProtocol.removeAwarenessStates(this.awareness, [...peer.clientIds], connection);
     }
+    if (this.#pendingOwner === connection) this.#dropPending();
     if (this.#connections.size === 0) this.#onEmpty?.(this);
   }
 
@@ -161,7 +185,8 @@ export class Room {
         return;
       case 'awareness':
         try {
-          awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, connection);
+          const update = claimAwareness(message.update, connection.actor, (clientId) => this.#speaksFor(connection, clientId));
+          awarenessProtocol.applyAwarenessUpdate(this.awareness, update, connection);
         } catch (error) {
           this.#refuse(connection, error);
         }
@@ -248,15 +273,17 @@ export class Room {
     for (const work of batch) {
       switch (work.kind) {
         case 'update':
-          try {
-            Y.applyUpdate(this.doc, work.update, work.connection);
-          } catch (error) {
-            this.#refuse(work.connection, error);
-          }
+          this.#applyChecked(work.connection, work.update);
           break;
-        case 'change':
-          this.doc.transact(() => work.change(this.doc), work.origin);
+        case 'change': {
+          let touched: EntryRef[] = [];
+          this.doc.transact((transaction) => {
+            work.change(this.doc);
+            touched = this.#guard.touched(transaction);
+          }, work.origin);
+          this.#guard.accept(touched);
           break;
+        }
         case 'sync-request':
           break;
         default:
@@ -266,6 +293,70 @@ export class Room {
     const accepted = this.#accepted;
     this.#accepted = [];
     return accepted;
+  }
+
+  /**
+   * Applies a client's update and has the guard check it (spec 6). Refused entries are written back
+   * at once; the update and its compensation then travel as one net change, which carries the
+   * refused content only as deleted, garbage-collected structs.
+   */
+  #applyChecked(connection: Connection, update: Uint8Array): void {
+    if (this.#pendingOwner !== null && this.#pendingOwner !== connection) this.#dropPending();
+    const mark = this.#accepted.length;
+    const stateBefore = Y.encodeStateVector(this.doc);
+    let touched: EntryRef[] = [];
+    let failure: unknown = null;
+    this.doc.transact((transaction) => {
+      try {
+        Y.applyUpdate(this.doc, update, connection);
+      } catch (error) {
+        failure = error;
+      }
+      touched = this.#guard.touched(transaction);
+    }, connection);
+    const { pendingStructs, pendingDs } = this.doc.store;
+    this.#pendingOwner = pendingStructs !== null || pendingDs !== null ? connection : null;
+
+    const refusals = this.#guard.review(connection.actor, touched, new Compensated(connection));
+    if (refusals.length > 0) {
+      this.#accepted.splice(mark, Infinity, {
+        update: Y.encodeStateAsUpdate(this.doc, stateBefore),
+        origin: new Compensated(connection),
+      });
+      for (const refusal of refusals) this.#reportRefusal(connection, refusal);
+    }
+    if (failure !== null) this.#refuse(connection, failure);
+  }
+
+  #reportRefusal(connection: Connection, { entry, violation }: Refusal): void {
+    this.#log.warn('refused a change', {
+      boardId: this.boardId,
+      actorId: connection.actor.id,
+      role: connection.actor.role,
+      rule: violation.rule,
+      entry: entry.kind === 'foreign' ? 'foreign' : entry,
+    });
+    this.#onRefused?.({ entry, violation }, connection);
+    if (connection.strike()) {
+      connection.close(CloseCode.forbidden, 'too many changes that are not allowed');
+    }
+  }
+
+  /** Forgets structs waiting for missing changes, and makes their sender reconnect and resync. */
+  #dropPending(): void {
+    const owner = this.#pendingOwner;
+    this.#pendingOwner = null;
+    this.doc.store.pendingStructs = null;
+    this.doc.store.pendingDs = null;
+    if (owner?.isOpen) owner.close(CloseCode.resync, 'out of order: reconnect to sync again');
+  }
+
+  /** Whether `connection` may write presence for `clientId`: one that no other connection holds. */
+  #speaksFor(connection: Connection, clientId: number): boolean {
+    for (const [other, peer] of this.#connections) {
+      if (other !== connection && peer.clientIds.has(clientId)) return false;
+    }
+    return true;
   }
 
   /**
@@ -361,6 +452,7 @@ function mergeUpdates(updates: Uint8Array[]): Uint8Array {
 
 function actorOf(origin: unknown): string {
   if (origin instanceof Connection) return origin.actor.id;
+  if (origin instanceof Compensated) return origin.connection.actor.id;
   if (origin instanceof ServerChange) return origin.actorId;
   return 'server';
 }

@@ -1,0 +1,133 @@
+/**
+ * The board document seen as entries: `meta`, each idea, each project, each voter's dots, each
+ * person's thank-yous. Permissions are decided per entry, so this module finds which entries a
+ * transaction touched and reads them strictly (shared/board-schema.ts).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Yjs types its roots by event type; any root will do here.
+import * as Y from 'yjs';
+import { boardRoots } from '../../shared/board';
+import {
+  ideaSchema,
+  metaSchema,
+  projectSchema,
+  thanksSchema,
+  votesSchema,
+  type IdeaEntry,
+  type MetaEntry,
+  type ProjectEntry,
+  type ThanksEntry,
+  type VotesEntry,
+} from '../../shared/board-schema';
+
+export type EntryRef =
+  | { kind: 'meta' }
+  | { kind: 'idea'; id: string }
+  | { kind: 'project'; id: string }
+  | { kind: 'votes'; voterId: string }
+  | { kind: 'thanks'; giverId: string }
+  /** Content outside the board's shape: another root type, or list content in a map root. */
+  | { kind: 'foreign'; type: Y.AbstractType<any> };
+
+/** A stable string for an entry, to collect each touched entry once. */
+export function entryKey(ref: EntryRef): string {
+  switch (ref.kind) {
+    case 'meta':
+      return 'meta';
+    case 'idea':
+      return `idea:${ref.id}`;
+    case 'project':
+      return `project:${ref.id}`;
+    case 'votes':
+      return `votes:${ref.voterId}`;
+    case 'thanks':
+      return `thanks:${ref.giverId}`;
+    case 'foreign':
+      return `foreign:${foreignName(ref.type)}`;
+  }
+}
+
+type Roots = ReturnType<typeof boardRoots>;
+
+/** The entries a transaction changed, from the types it changed (`transaction.changed`). */
+export function touchedEntries(roots: Roots, transaction: Y.Transaction): Map<string, EntryRef> {
+  const touched = new Map<string, EntryRef>();
+  const add = (ref: EntryRef) => touched.set(entryKey(ref), ref);
+  for (const [type, keys] of transaction.changed) {
+    if (type._item === null) {
+      // A root changed directly: each changed key is an entry (null is list content, never valid).
+      for (const key of keys) add(key === null ? { kind: 'foreign', type } : refAt(roots, type, key));
+      continue;
+    }
+    // A nested type changed: climb to the item that sits directly in a root; its key is the entry.
+    let item: Y.Item = type._item;
+    while (item.parent instanceof Y.AbstractType && item.parent._item !== null) item = item.parent._item;
+    const root = item.parent;
+    if (!(root instanceof Y.AbstractType)) continue;
+    add(item.parentSub === null ? { kind: 'foreign', type: root } : refAt(roots, root, item.parentSub));
+  }
+  return touched;
+}
+
+function refAt(roots: Roots, root: Y.AbstractType<any>, key: string): EntryRef {
+  if (root === roots.meta) return { kind: 'meta' };
+  if (root === roots.ideas) return { kind: 'idea', id: key };
+  if (root === roots.projects) return { kind: 'project', id: key };
+  if (root === roots.votes) return { kind: 'votes', voterId: key };
+  if (root === roots.thanks) return { kind: 'thanks', giverId: key };
+  return { kind: 'foreign', type: root };
+}
+
+/** The result of reading an entry: its value, absent (`null`), or not of the board's shape. */
+export type Read<T> = { ok: true; value: T } | { ok: false };
+
+const malformed = { ok: false } as const;
+
+export function readMetaEntry(roots: Roots): Read<MetaEntry> {
+  if (!(roots.meta.get('timer') instanceof Y.Map)) return malformed;
+  return parsed(metaSchema.safeParse(roots.meta.toJSON()));
+}
+
+export function readIdeaEntry(roots: Roots, id: string): Read<IdeaEntry | null> {
+  const value = roots.ideas.get(id);
+  if (value === undefined) return { ok: true, value: null };
+  if (!(value instanceof Y.Map)) return malformed;
+  return parsed(ideaSchema.safeParse(value.toJSON()));
+}
+
+export function readProjectEntry(roots: Roots, id: string): Read<ProjectEntry | null> {
+  const value = roots.projects.get(id);
+  if (value === undefined) return { ok: true, value: null };
+  if (!(value instanceof Y.Map)) return malformed;
+  const members = value.get('members');
+  const steps = value.get('steps');
+  // The CRDT types matter, not only the JSON: members must merge by key, steps as a list of maps.
+  if (!(members instanceof Y.Map) || !(steps instanceof Y.Array)) return malformed;
+  if (!steps.toArray().every((step) => step instanceof Y.Map)) return malformed;
+  return parsed(projectSchema.safeParse(value.toJSON()));
+}
+
+export function readVotesEntry(roots: Roots, voterId: string): Read<VotesEntry> {
+  const value = roots.votes.get(voterId);
+  if (value === undefined) return { ok: true, value: {} };
+  if (!(value instanceof Y.Map)) return malformed;
+  return parsed(votesSchema.safeParse(value.toJSON()));
+}
+
+export function readThanksEntry(roots: Roots, giverId: string): Read<ThanksEntry> {
+  const value = roots.thanks.get(giverId);
+  if (value === undefined) return { ok: true, value: {} };
+  if (!(value instanceof Y.Map)) return malformed;
+  return parsed(thanksSchema.safeParse(value.toJSON()));
+}
+
+function parsed<T>(result: { success: true; data: T } | { success: false }): Read<T> {
+  return result.success ? { ok: true, value: result.data } : malformed;
+}
+
+function foreignName(type: Y.AbstractType<any>): string {
+  const doc = type.doc;
+  if (doc) {
+    for (const [name, shared] of doc.share) if (shared === type) return name;
+  }
+  return '?';
+}

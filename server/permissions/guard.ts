@@ -1,0 +1,184 @@
+/**
+ * Enforces spec 6 on the server's copy of one board.
+ *
+ * The guard keeps a plain, validated mirror of every entry as it was last accepted. After the room
+ * applies a client's update, the guard reads each entry that the transaction touched, asks
+ * `checkChange` (shared/permissions.ts) whether this actor may change it from the mirrored value to
+ * the new one, and writes the old value back for every entry that it may not — one compensating
+ * transaction that reaches every client. Accepted entries go into the mirror.
+ *
+ * Deciding per entry rather than per update means that an offline participant's ideas are kept
+ * even when the same sync also carried, say, a vote from before the phase changed.
+ */
+import type * as Y from 'yjs';
+import { boardRoots, initBoard } from '../../shared/board';
+import type { IdeaEntry, MetaEntry, ProjectEntry, ThanksEntry, VotesEntry } from '../../shared/board-schema';
+import { checkChange, type Actor, type EntryChange, type RuleContext, type Violation } from '../../shared/permissions';
+import {
+  readIdeaEntry,
+  readMetaEntry,
+  readProjectEntry,
+  readThanksEntry,
+  readVotesEntry,
+  touchedEntries,
+  type EntryRef,
+  type Read,
+} from './entries';
+import { clearForeign, restoreIdea, restoreMeta, restoreProject, restoreThanks, restoreVotes } from './restore';
+
+export interface Refusal {
+  entry: EntryRef;
+  violation: Violation;
+}
+
+const SHAPE: Violation = { rule: 'shape', reason: 'the change does not fit the board document' };
+
+export class BoardGuard {
+  #doc: Y.Doc;
+  #roots: ReturnType<typeof boardRoots>;
+  #meta: MetaEntry;
+  #ideas = new Map<string, IdeaEntry>();
+  #projects = new Map<string, ProjectEntry>();
+  #votes = new Map<string, VotesEntry>();
+  #thanks = new Map<string, ThanksEntry>();
+
+  constructor(doc: Y.Doc) {
+    this.#doc = doc;
+    this.#roots = boardRoots(doc);
+    this.#meta = this.#readStoredMeta();
+    for (const id of this.#roots.ideas.keys()) this.#remember({ kind: 'idea', id });
+    for (const id of this.#roots.projects.keys()) this.#remember({ kind: 'project', id });
+    for (const voterId of this.#roots.votes.keys()) this.#remember({ kind: 'votes', voterId });
+    for (const giverId of this.#roots.thanks.keys()) this.#remember({ kind: 'thanks', giverId });
+  }
+
+  /** The entries a transaction touched; call it inside the transaction, after applying. */
+  touched(transaction: Y.Transaction): EntryRef[] {
+    return [...touchedEntries(this.#roots, transaction).values()];
+  }
+
+  /**
+   * Checks what `actor` changed; restores every refused entry in one transaction with `origin`, and
+   * returns the refusals (empty when everything was allowed).
+   */
+  review(actor: Actor, touched: readonly EntryRef[], origin: unknown): Refusal[] {
+    const refusals: Refusal[] = [];
+    const ideasAfter = new Map<string, IdeaEntry | null>();
+    const context: RuleContext = {
+      meta: this.#meta,
+      ideaExists: (id) => (ideasAfter.has(id) ? ideasAfter.get(id) !== null : this.#ideas.has(id)),
+    };
+    const judge = (entry: EntryRef, change: EntryChange | null) => {
+      const violation = change ? checkChange(actor, change, context) : SHAPE;
+      if (violation) refusals.push({ entry, violation });
+      else if (change?.kind === 'idea') ideasAfter.set(change.id, change.after);
+    };
+    // Votes and thanks depend on which ideas exist, so ideas are decided first.
+    const ordered = [...touched].sort((a, b) => rank(a) - rank(b));
+    for (const entry of ordered) judge(entry, this.#changeOf(entry));
+
+    if (refusals.length > 0) {
+      this.#doc.transact((transaction) => {
+        for (const { entry } of refusals) this.#restore(entry, transaction);
+      }, origin);
+    }
+    const refused = new Set(refusals.map((refusal) => refusal.entry));
+    for (const entry of touched) if (!refused.has(entry)) this.#remember(entry);
+    return refusals;
+  }
+
+  /** Takes what the server itself wrote (an HTTP route, a restore) into the mirror, unchecked. */
+  accept(touched: readonly EntryRef[]): void {
+    for (const entry of touched) this.#remember(entry);
+  }
+
+  #changeOf(entry: EntryRef): EntryChange | null {
+    switch (entry.kind) {
+      case 'meta': {
+        const after = readMetaEntry(this.#roots);
+        return after.ok ? { kind: 'meta', before: this.#meta, after: after.value } : null;
+      }
+      case 'idea': {
+        const after = readIdeaEntry(this.#roots, entry.id);
+        return after.ok ? { kind: 'idea', id: entry.id, before: this.#ideas.get(entry.id) ?? null, after: after.value } : null;
+      }
+      case 'project': {
+        const after = readProjectEntry(this.#roots, entry.id);
+        const before = this.#projects.get(entry.id) ?? null;
+        return after.ok ? { kind: 'project', id: entry.id, before, after: after.value } : null;
+      }
+      case 'votes': {
+        const after = readVotesEntry(this.#roots, entry.voterId);
+        const before = this.#votes.get(entry.voterId) ?? {};
+        return after.ok ? { kind: 'votes', voterId: entry.voterId, before, after: after.value } : null;
+      }
+      case 'thanks': {
+        const after = readThanksEntry(this.#roots, entry.giverId);
+        const before = this.#thanks.get(entry.giverId) ?? {};
+        return after.ok ? { kind: 'thanks', giverId: entry.giverId, before, after: after.value } : null;
+      }
+      case 'foreign':
+        return null;
+    }
+  }
+
+  #restore(entry: EntryRef, transaction: Y.Transaction): void {
+    const roots = this.#roots;
+    switch (entry.kind) {
+      case 'meta':
+        return restoreMeta(roots, this.#meta);
+      case 'idea':
+        return restoreIdea(roots, entry.id, this.#ideas.get(entry.id) ?? null);
+      case 'project':
+        return restoreProject(roots, entry.id, this.#projects.get(entry.id) ?? null);
+      case 'votes':
+        return restoreVotes(roots, entry.voterId, this.#votes.get(entry.voterId) ?? {});
+      case 'thanks':
+        return restoreThanks(roots, entry.giverId, this.#thanks.get(entry.giverId) ?? {});
+      case 'foreign':
+        return clearForeign(entry.type, transaction);
+    }
+  }
+
+  /** Copies an entry's current value into the mirror (an entry that does not parse is dropped). */
+  #remember(entry: EntryRef): void {
+    switch (entry.kind) {
+      case 'meta': {
+        const read = readMetaEntry(this.#roots);
+        if (read.ok) this.#meta = read.value;
+        return;
+      }
+      case 'idea':
+        return store(this.#ideas, entry.id, readIdeaEntry(this.#roots, entry.id));
+      case 'project':
+        return store(this.#projects, entry.id, readProjectEntry(this.#roots, entry.id));
+      case 'votes':
+        return store(this.#votes, entry.voterId, readVotesEntry(this.#roots, entry.voterId));
+      case 'thanks':
+        return store(this.#thanks, entry.giverId, readThanksEntry(this.#roots, entry.giverId));
+      case 'foreign':
+        return;
+    }
+  }
+
+  /** Meta as stored; a board from before meta existed gets the defaults a new board has. */
+  #readStoredMeta(): MetaEntry {
+    const read = readMetaEntry(this.#roots);
+    if (read.ok) return read.value;
+    const defaults = new (this.#doc.constructor as typeof Y.Doc)();
+    initBoard(defaults, { title: '', voteBudget: 3 });
+    const fallback = readMetaEntry(boardRoots(defaults));
+    defaults.destroy();
+    if (!fallback.ok) throw new Error('initBoard writes a meta that does not parse');
+    return fallback.value;
+  }
+}
+
+function store<T>(mirror: Map<string, T>, key: string, read: Read<T | null>): void {
+  if (read.ok && read.value !== null) mirror.set(key, read.value);
+  else mirror.delete(key);
+}
+
+function rank(entry: EntryRef): number {
+  return entry.kind === 'votes' || entry.kind === 'thanks' ? 1 : 0;
+}

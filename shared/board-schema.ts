@@ -1,0 +1,67 @@
+/**
+ * The strict shape of every entry in the board document (spec 5), as zod schemas over the entries'
+ * plain JSON. `shared/board.ts` reads leniently (a reader should not crash on odd data); these
+ * schemas decide what the server accepts: unknown keys, wrong types and over-long texts are refused.
+ */
+import { z } from 'zod';
+import { HELP_LEVELS, IDEA_STATUSES, IDEA_TEXT_MAX, PHASES, PROJECT_STATUSES } from './board';
+
+export const CATEGORY_MAX = 40;
+export const PROJECT_TITLE_MAX = 200;
+export const STEP_TEXT_MAX = 200;
+
+const id = z.string().min(1).max(64);
+const time = z.number().int().nonnegative();
+
+export const ideaSchema = z.strictObject({
+  text: z.string().max(IDEA_TEXT_MAX),
+  authorId: id,
+  anonymous: z.boolean(),
+  category: z.string().max(CATEGORY_MAX),
+  createdAt: time,
+  status: z.enum(IDEA_STATUSES),
+  mergedInto: id.optional(),
+  help: z.enum(HELP_LEVELS),
+  enteredBy: id.optional(),
+});
+
+export const stepSchema = z.strictObject({
+  id,
+  text: z.string().max(STEP_TEXT_MAX),
+  done: z.boolean(),
+  doneBy: id.optional(),
+  doneAt: time.optional(),
+});
+
+export const projectSchema = z.strictObject({
+  ideaId: id,
+  title: z.string().max(PROJECT_TITLE_MAX),
+  leadId: z.union([id, z.literal('')]),
+  supporterId: z.union([id, z.literal('')]),
+  members: z.record(id, z.literal(true)),
+  status: z.enum(PROJECT_STATUSES),
+  createdAt: time,
+  steps: z.array(stepSchema).max(100),
+});
+
+export const metaSchema = z.strictObject({
+  title: z.string().max(100),
+  phase: z.enum(PHASES),
+  voteBudget: z.number().int().min(1).max(20),
+  votesHidden: z.boolean(),
+  timer: z.strictObject({
+    endsAt: time.nullable(),
+    label: z.string().max(100),
+    paused: z.boolean(),
+  }),
+});
+
+/** One voter's dots: whole, positive numbers (a dot taken back removes the key or lowers it). */
+export const votesSchema = z.record(id, z.number().int().nonnegative().max(100));
+export const thanksSchema = z.record(id, z.literal(true));
+
+export type IdeaEntry = z.infer<typeof ideaSchema>;
+export type ProjectEntry = z.infer<typeof projectSchema>;
+export type MetaEntry = z.infer<typeof metaSchema>;
+export type VotesEntry = z.infer<typeof votesSchema>;
+export type ThanksEntry = z.infer<typeof thanksSchema>;

@@ -1,0 +1,222 @@
+/**
+ * Who may change what in a board (spec 6), as code that both sides run: the server to enforce it on
+ * every update, the client to show only the buttons a person may use.
+ *
+ * The first half, `can`, is the spec's table row by row. The second half, `checkChange`, applies
+ * it to one changed entry of the document (an idea, a project, one voter's dots, …) given the entry
+ * before and after the change, and names the rule that a forbidden change breaks.
+ */
+import type { ActorRole } from './api';
+import type { Phase } from './board';
+import type { IdeaEntry, MetaEntry, ProjectEntry, ThanksEntry, VotesEntry } from './board-schema';
+
+export interface Actor {
+  id: string;
+  role: ActorRole;
+}
+
+const isStaff = (actor: Actor) => actor.role === 'staff';
+/** Guests have exactly a participant's rights. */
+const isParticipant = (actor: Actor) => actor.role === 'participant' || actor.role === 'guest';
+
+type ProjectPeople = Pick<ProjectEntry, 'leadId' | 'members'>;
+const isLeadOrMember = (actor: Actor, project: ProjectPeople) =>
+  project.leadId === actor.id || project.members[actor.id] === true;
+
+/** The spec's permission table. A viewer (the projector) may do nothing. */
+export const can = {
+  // create an idea (authorId = self): participant in phase `collect`; staff always
+  postIdea: (actor: Actor, phase: Phase) => isStaff(actor) || (isParticipant(actor) && phase === 'collect'),
+  // edit or delete an idea: participant their own, in `collect`; staff any
+  editIdea: (actor: Actor, phase: Phase, idea: Pick<IdeaEntry, 'authorId'>) =>
+    isStaff(actor) || (isParticipant(actor) && idea.authorId === actor.id && phase === 'collect'),
+  // set status, mergedInto, category: staff
+  curateIdeas: (actor: Actor) => isStaff(actor),
+  // write votes/<actor>: participant their own, in phase `vote`; staff their own
+  vote: (actor: Actor, phase: Phase) => isStaff(actor) || (isParticipant(actor) && phase === 'vote'),
+  // write thanks/<actor>: their own
+  thank: (actor: Actor) => isStaff(actor) || isParticipant(actor),
+  // meta (phase, timer, budget, votesHidden): staff
+  runMeeting: (actor: Actor) => isStaff(actor),
+  // create a project: staff
+  createProject: (actor: Actor) => isStaff(actor),
+  // claim lead ('' → self): participant; staff set any
+  claimLead: (actor: Actor, project: ProjectPeople) =>
+    isStaff(actor) || (isParticipant(actor) && project.leadId === ''),
+  // release lead (self → ''): participant; staff set any
+  releaseLead: (actor: Actor, project: ProjectPeople) =>
+    isStaff(actor) || (isParticipant(actor) && project.leadId === actor.id),
+  // join/leave members: self only; staff any
+  joinProject: (actor: Actor) => isStaff(actor) || isParticipant(actor),
+  // add, edit, tick steps: lead or member of that project; staff any
+  editSteps: (actor: Actor, project: ProjectPeople) =>
+    isStaff(actor) || (isParticipant(actor) && isLeadOrMember(actor, project)),
+} as const;
+
+/** Dots a voter has left; never negative, even after staff lowered the budget. */
+export function dotsLeft(budget: number, votes: VotesEntry): number {
+  return Math.max(0, budget - sumDots(votes));
+}
+
+export function sumDots(votes: VotesEntry): number {
+  let sum = 0;
+  for (const count of Object.values(votes)) sum += count;
+  return sum;
+}
+
+/** One entry of the document, before and after an update. `null` means absent. */
+export type EntryChange =
+  | { kind: 'meta'; before: MetaEntry; after: MetaEntry }
+  | { kind: 'idea'; id: string; before: IdeaEntry | null; after: IdeaEntry | null }
+  | { kind: 'project'; id: string; before: ProjectEntry | null; after: ProjectEntry | null }
+  | { kind: 'votes'; voterId: string; before: VotesEntry; after: VotesEntry }
+  | { kind: 'thanks'; giverId: string; before: ThanksEntry; after: ThanksEntry };
+
+/** What the rules may look at besides the entry: the board as it was, and which ideas exist. */
+export interface RuleContext {
+  /** Meta before the update: a participant's rights depend on the phase they acted in. */
+  meta: MetaEntry;
+  /** Whether an idea exists once the update (minus any refused part) is applied. */
+  ideaExists(id: string): boolean;
+}
+
+export interface Violation {
+  rule: string;
+  reason: string;
+}
+
+/** Null when `actor` may make `change`; otherwise the rule it breaks. */
+export function checkChange(actor: Actor, change: EntryChange, context: RuleContext): Violation | null {
+  if (actor.role === 'viewer') return refuse('viewer.read-only', 'a projector connection may not change the board');
+  switch (change.kind) {
+    case 'meta':
+      return can.runMeeting(actor) ? null : refuse('meta.staff', 'only staff run the meeting');
+    case 'idea':
+      return checkIdea(actor, change.before, change.after, context.meta.phase);
+    case 'project':
+      return checkProject(actor, change.before, change.after);
+    case 'votes':
+      return checkVotes(actor, change.voterId, change.before, change.after, context);
+    case 'thanks':
+      return checkThanks(actor, change.giverId, change.before, change.after, context);
+    default:
+      return exhaustive(change);
+  }
+}
+
+function checkIdea(actor: Actor, before: IdeaEntry | null, after: IdeaEntry | null, phase: Phase): Violation | null {
+  if (!before && !after) return null;
+  if (!before && after) {
+    if (!can.postIdea(actor, phase)) return refuse('idea.create', 'ideas are posted in the collect phase');
+    if (isStaff(actor)) {
+      // Staff post as themselves, or for a participant with `enteredBy` naming themselves.
+      const authorOk = after.enteredBy === undefined ? after.authorId === actor.id : after.enteredBy === actor.id;
+      return authorOk ? null : refuse('idea.author', 'an idea is posted as yourself, or entered by you');
+    }
+    if (after.authorId !== actor.id) return refuse('idea.author', 'an idea is posted as yourself');
+    const curated = after.status !== 'open' || after.mergedInto !== undefined || after.enteredBy !== undefined || after.help !== 'none';
+    return curated ? refuse('idea.curate', 'only staff set status, merges and help') : null;
+  }
+  if (before && !after) {
+    return can.editIdea(actor, phase, before) ? null : refuse('idea.edit', 'only your own ideas, in the collect phase');
+  }
+  const was = before!;
+  const now = after!;
+  if (now.authorId !== was.authorId || now.createdAt !== was.createdAt || now.enteredBy !== was.enteredBy) {
+    return refuse('idea.identity', 'who wrote an idea, and when, never changes');
+  }
+  if (!can.editIdea(actor, phase, was)) return refuse('idea.edit', 'only your own ideas, in the collect phase');
+  const curatedChanged =
+    now.status !== was.status || now.mergedInto !== was.mergedInto || now.category !== was.category || now.help !== was.help;
+  if (curatedChanged && !can.curateIdeas(actor)) return refuse('idea.curate', 'only staff set status, category and merges');
+  return null;
+}
+
+function checkProject(actor: Actor, before: ProjectEntry | null, after: ProjectEntry | null): Violation | null {
+  if (!before || !after) {
+    if (!before && !after) return null;
+    return can.createProject(actor) ? null : refuse('project.staff', 'only staff create or remove projects');
+  }
+  if (isStaff(actor)) return null;
+  const staffFields = ['ideaId', 'title', 'supporterId', 'status', 'createdAt'] as const;
+  if (staffFields.some((field) => before[field] !== after[field])) {
+    return refuse('project.staff', 'only staff change a project’s title, idea, supporter or status');
+  }
+  if (after.leadId !== before.leadId) {
+    const claims = after.leadId === actor.id && can.claimLead(actor, before);
+    const releases = after.leadId === '' && can.releaseLead(actor, before);
+    if (!claims && !releases) return refuse('project.lead', 'you can become lead of a project with none, or step down');
+  }
+  const membersChanged = new Set([...Object.keys(before.members), ...Object.keys(after.members)]);
+  for (const memberId of membersChanged) {
+    if ((before.members[memberId] === true) === (after.members[memberId] === true)) continue;
+    if (memberId !== actor.id || !can.joinProject(actor)) {
+      return refuse('project.members', 'you can join or leave a project only yourself');
+    }
+  }
+  return checkSteps(actor, before, after);
+}
+
+function checkSteps(actor: Actor, before: ProjectEntry, after: ProjectEntry): Violation | null {
+  if (JSON.stringify(before.steps) === JSON.stringify(after.steps)) return null;
+  if (!can.editSteps(actor, after)) return refuse('project.steps', 'steps are for the lead and the members');
+  const afterById = new Map(after.steps.map((step) => [step.id, step]));
+  if (afterById.size !== after.steps.length) return refuse('project.steps', 'every step needs its own id');
+  for (const step of before.steps) {
+    if (!afterById.has(step.id)) return refuse('project.steps', 'only staff remove steps');
+  }
+  const beforeById = new Map(before.steps.map((step) => [step.id, step]));
+  for (const step of after.steps) {
+    const was = beforeById.get(step.id) ?? { done: false, doneBy: undefined, doneAt: undefined };
+    if (step.done === was.done && step.doneBy === was.doneBy && step.doneAt === was.doneAt) continue;
+    // Ticking records who did it; unticking clears it. Nobody ticks in someone else's name.
+    const ticked = step.done && step.doneBy === actor.id && step.doneAt !== undefined;
+    const unticked = !step.done && step.doneBy === undefined && step.doneAt === undefined;
+    if (!ticked && !unticked) return refuse('project.steps', 'a ticked step records you and the time');
+  }
+  return null;
+}
+
+function checkVotes(
+  actor: Actor,
+  voterId: string,
+  before: VotesEntry,
+  after: VotesEntry,
+  context: RuleContext,
+): Violation | null {
+  if (voterId !== actor.id) return refuse('votes.own', 'you can only move your own dots');
+  if (!can.vote(actor, context.meta.phase)) return refuse('votes.phase', 'votes are cast in the vote phase');
+  const increased = Object.keys(after).filter((ideaId) => (after[ideaId] ?? 0) > (before[ideaId] ?? 0));
+  if (increased.some((ideaId) => !context.ideaExists(ideaId))) {
+    return refuse('votes.unknown-idea', 'a dot goes on an idea that exists');
+  }
+  // Staff have no budget. Dots above a lowered budget stay until their owner moves them: taking
+  // dots back is always allowed, adding only within the budget.
+  if (isParticipant(actor) && increased.length > 0 && sumDots(after) > context.meta.voteBudget) {
+    return refuse('votes.budget', 'no dots left');
+  }
+  return null;
+}
+
+function checkThanks(
+  actor: Actor,
+  giverId: string,
+  before: ThanksEntry,
+  after: ThanksEntry,
+  context: RuleContext,
+): Violation | null {
+  if (giverId !== actor.id || !can.thank(actor)) return refuse('thanks.own', 'you can only say your own thank-yous');
+  const added = Object.keys(after).filter((ideaId) => before[ideaId] === undefined);
+  if (added.some((ideaId) => !context.ideaExists(ideaId))) {
+    return refuse('thanks.unknown-idea', 'a thank-you goes to an idea that exists');
+  }
+  return null;
+}
+
+function refuse(rule: string, reason: string): Violation {
+  return { rule, reason };
+}
+
+function exhaustive(value: never): never {
+  throw new Error(`unexpected change ${JSON.stringify(value)}`);
+}
