@@ -14,6 +14,7 @@ import { createSessions } from './auth/sessions';
 import type { Config } from './config';
 import { openDatabase, type OpenDatabase } from './db/database';
 import { createLogger, type Logger } from './log';
+import { createMetrics } from './metrics';
 import { createBoardStore } from './persistence/board-store';
 import { RoomRegistry } from './sync/registry';
 import { attachRelay } from './sync/websocket';
@@ -39,7 +40,9 @@ export async function buildServer(config: Config, { log = createLogger() }: { lo
   const { db } = database;
   const secret = await loadSessionSecret(config.sessionSecret, config.dataDir);
   const bootstrap = await bootstrapAccounts(db, config.admin);
-  const registry = new RoomRegistry({ store: createBoardStore(db), limits: config.sync, log });
+  const metrics = createMetrics();
+  const registry = new RoomRegistry({ store: createBoardStore(db), limits: config.sync, log, metrics: metrics.sync });
+  metrics.observe({ loadedBoards: () => registry.loadedCount, connections: () => registry.connectionCount });
   const tokens = createBoardTokens(secret);
   const app = createApp({
     db,
@@ -48,6 +51,7 @@ export async function buildServer(config: Config, { log = createLogger() }: { lo
     registry,
     bootstrap,
     log,
+    metrics: metrics.registry,
     clientDir: config.clientDir,
   });
   return {

@@ -46,7 +46,10 @@ describe.each(databaseKinds())('relay on %s', (kind) => {
     await eventually(() => expect(Object.keys(boardToJson(facilitator.doc).ideas).sort()).toEqual(['idea-a', 'idea-b']));
 
     setMeta(facilitator.doc, { phase: 'vote' });
-    await eventually(() => expect(readMeta(a.doc).phase).toBe('vote') && expect(readMeta(b.doc).phase).toBe('vote'));
+    await eventually(() => {
+      expect(readMeta(a.doc).phase).toBe('vote');
+      expect(readMeta(b.doc).phase).toBe('vote');
+    });
     castVote(a.doc, a.actorId, 'idea-b', 1);
     castVote(b.doc, b.actorId, 'idea-a', 2);
 

@@ -3,6 +3,7 @@
  * names, and guards that turn "who is this" into 401/403 before a route runs.
  */
 import type { Context } from 'hono';
+import type { Registry } from 'prom-client';
 import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import type { Bootstrap } from '../auth/bootstrap';
@@ -20,6 +21,7 @@ export interface AppDeps {
   registry: RoomRegistry;
   bootstrap: Bootstrap;
   log: Logger;
+  metrics: Registry;
   /** Login attempts allowed per client address in 15 minutes. */
   loginAttemptsPer15Minutes?: number;
 }

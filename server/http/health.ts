@@ -1,9 +1,9 @@
-/** Liveness and readiness for load balancers and process managers (spec 3). */
+/** Liveness, readiness and metrics for load balancers, process managers and Prometheus (spec 3). */
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import type { AppDeps, AppEnv } from './context';
 
-export function healthRoutes({ db }: AppDeps) {
+export function healthRoutes({ db, metrics }: AppDeps) {
   return new Hono<AppEnv>()
     .get('/healthz', (c) => c.json({ status: 'ok' }))
     .get('/readyz', async (c) => {
@@ -13,5 +13,6 @@ export function healthRoutes({ db }: AppDeps) {
       } catch {
         return c.json({ status: 'database unreachable' }, 503);
       }
-    });
+    })
+    .get('/metrics', async (c) => c.body(await metrics.metrics(), 200, { 'content-type': metrics.contentType }));
 }

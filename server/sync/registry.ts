@@ -6,6 +6,7 @@
  */
 import type { SyncLimits } from '../config';
 import type { Logger } from '../log';
+import type { SyncMetrics } from '../metrics';
 import type { BoardStore } from '../persistence/board-store';
 import { CloseCode } from '../../shared/close-codes';
 import type { Connection } from './connection';
@@ -19,23 +20,41 @@ export interface RoomRegistryOptions {
   store: BoardStore;
   limits: Pick<SyncLimits, 'compactAfterUpdates' | 'unloadAfterMs'>;
   log: Logger;
+  metrics?: SyncMetrics;
 }
 
 export class RoomRegistry {
   #store: BoardStore;
   #limits: RoomRegistryOptions['limits'];
   #log: Logger;
+  #metrics: SyncMetrics | undefined;
+  #connections = 0;
   #rooms = new Map<string, Promise<Room>>();
   #unloadTimers = new Map<string, NodeJS.Timeout>();
 
-  constructor({ store, limits, log }: RoomRegistryOptions) {
+  constructor({ store, limits, log, metrics }: RoomRegistryOptions) {
     this.#store = store;
     this.#limits = limits;
     this.#log = log;
+    this.#metrics = metrics;
   }
 
   get loadedCount(): number {
     return this.#rooms.size;
+  }
+
+  /** Open websocket connections across all boards. */
+  get connectionCount(): number {
+    return this.#connections;
+  }
+
+  /** The transport reports every socket it opens and closes, for the connection gauge. */
+  socketOpened(): void {
+    this.#connections++;
+  }
+
+  socketClosed(): void {
+    this.#connections--;
   }
 
   /** Hands a new connection to its board's room once the board has loaded. */
@@ -107,6 +126,7 @@ export class RoomRegistry {
       store: this.#store,
       compactAfterUpdates: this.#limits.compactAfterUpdates,
       log: this.#log,
+      metrics: this.#metrics,
       onEmpty: (room) => this.#planUnload(room),
     });
   }

@@ -13,6 +13,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { CloseCode } from '../../shared/close-codes';
 import type { Logger } from '../log';
+import type { SyncMetrics } from '../metrics';
 import type { BoardStore, StoredBoard, UpdateRow } from '../persistence/board-store';
 import { BoardGuard, type Refusal } from '../permissions/guard';
 import type { EntryRef } from '../permissions/entries';
@@ -36,8 +37,7 @@ export interface RoomOptions {
   log: Logger;
   /** Called when the last connection leaves, so the registry can plan to unload the room. */
   onEmpty?: (room: Room) => void;
-  /** Called for every change the permission rules refused (for metrics). */
-  onRefused?: (refusal: Refusal, connection: Connection) => void;
+  metrics?: SyncMetrics | undefined;
 }
 
 /** A change the server itself makes (an HTTP route, a restore), attributed to a person. */
@@ -86,7 +86,7 @@ export class Room {
   #log: Logger;
   #compactAfterUpdates: number;
   #onEmpty: ((room: Room) => void) | undefined;
-  #onRefused: RoomOptions['onRefused'];
+  #metrics: SyncMetrics | undefined;
   #guard: BoardGuard;
   /**
    * The connection whose update left structs waiting for changes the server does not have. Only
@@ -109,7 +109,7 @@ export class Room {
     this.#log = options.log;
     this.#compactAfterUpdates = options.compactAfterUpdates;
     this.#onEmpty = options.onEmpty;
-    this.#onRefused = options.onRefused;
+    this.#metrics = options.metrics;
     const { snapshot, updates, lastSeq } = options.stored;
     if (snapshot) Y.applyUpdate(this.doc, snapshot);
     for (const update of updates) Y.applyUpdate(this.doc, update);
@@ -336,7 +336,7 @@ export class Room {
       rule: violation.rule,
       entry: entry.kind === 'foreign' ? 'foreign' : entry,
     });
-    this.#onRefused?.({ entry, violation }, connection);
+    this.#metrics?.refused(violation.rule);
     if (connection.strike()) {
       connection.close(CloseCode.forbidden, 'too many changes that are not allowed');
     }
@@ -371,7 +371,9 @@ export class Room {
     }));
     for (let attempt = 0; ; attempt++) {
       try {
+        const started = performance.now();
         const seqs = await this.#store.append(rows);
+        this.#metrics?.committed(rows.length, (performance.now() - started) / 1000);
         this.#lastSeq = seqs.at(-1) ?? this.#lastSeq;
         this.#tailLength += rows.length;
         return;

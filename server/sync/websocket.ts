@@ -58,7 +58,11 @@ export function attachRelay(server: Server, options: RelayOptions): { close(): v
       alive.set(ws, true);
       ws.on('pong', () => alive.set(ws, true));
       ws.on('message', (data: Buffer) => connection.receive(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)));
-      ws.on('close', () => connection.closed());
+      registry.socketOpened();
+      ws.on('close', () => {
+        registry.socketClosed();
+        connection.closed();
+      });
       ws.on('error', (error) => log.warn('websocket error', { boardId, error }));
       registry.connect(connection);
     });

@@ -33,13 +33,13 @@ export function connectBoard(baseUrl: string, boardId: string, token: string, do
   };
 }
 
-/** Polls until `check` stops throwing (or returns true), like expect.poll but for any shape. */
+/** Polls until `check` (sync or async) stops throwing and does not return false. */
 export async function eventually(check: () => unknown, { timeoutMs = 10_000, intervalMs = 20 } = {}): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
     try {
-      if (check() !== false) return;
+      if ((await check()) !== false) return;
       lastError = new Error('check returned false');
     } catch (error) {
       lastError = error;
