@@ -35,13 +35,28 @@ export interface RunningServer extends BuiltServer {
   port: number;
 }
 
-export async function buildServer(config: Config, { log = createLogger() }: { log?: Logger } = {}): Promise<BuiltServer> {
+export interface ServerOptions {
+  log?: Logger;
+  /** False only in the benchmark that measures what the permission check costs. */
+  checkPermissions?: boolean;
+}
+
+export async function buildServer(
+  config: Config,
+  { log = createLogger(), checkPermissions = true }: ServerOptions = {},
+): Promise<BuiltServer> {
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   const { db } = database;
   const secret = await loadSessionSecret(config.sessionSecret, config.dataDir);
   const bootstrap = await bootstrapAccounts(db, config.admin);
   const metrics = createMetrics();
-  const registry = new RoomRegistry({ store: createBoardStore(db), limits: config.sync, log, metrics: metrics.sync });
+  const registry = new RoomRegistry({
+    store: createBoardStore(db),
+    limits: config.sync,
+    log,
+    metrics: metrics.sync,
+    checkPermissions,
+  });
   metrics.observe({ loadedBoards: () => registry.loadedCount, connections: () => registry.connectionCount });
   const tokens = createBoardTokens(secret);
   const app = createApp({
@@ -67,9 +82,9 @@ export async function buildServer(config: Config, { log = createLogger() }: { lo
   };
 }
 
-export async function startServer(config: Config, options: { log?: Logger } = {}): Promise<RunningServer> {
+export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const log = options.log ?? createLogger();
-  const built = await buildServer(config, { log });
+  const built = await buildServer(config, { ...options, log });
   const server = await new Promise<Server>((resolve) => {
     const listening = serve({ fetch: built.app.fetch, port: config.port, hostname: config.host }, () =>
       resolve(listening as Server),

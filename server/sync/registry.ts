@@ -21,6 +21,8 @@ export interface RoomRegistryOptions {
   limits: Pick<SyncLimits, 'compactAfterUpdates' | 'unloadAfterMs'>;
   log: Logger;
   metrics?: SyncMetrics;
+  /** False only in the benchmark that measures what the permission check costs. */
+  checkPermissions?: boolean;
 }
 
 export class RoomRegistry {
@@ -28,11 +30,13 @@ export class RoomRegistry {
   #limits: RoomRegistryOptions['limits'];
   #log: Logger;
   #metrics: SyncMetrics | undefined;
+  #checkPermissions: boolean;
   #connections = 0;
   #rooms = new Map<string, Promise<Room>>();
   #unloadTimers = new Map<string, NodeJS.Timeout>();
 
-  constructor({ store, limits, log, metrics }: RoomRegistryOptions) {
+  constructor({ store, limits, log, metrics, checkPermissions = true }: RoomRegistryOptions) {
+    this.#checkPermissions = checkPermissions;
     this.#store = store;
     this.#limits = limits;
     this.#log = log;
@@ -127,6 +131,7 @@ export class RoomRegistry {
       compactAfterUpdates: this.#limits.compactAfterUpdates,
       log: this.#log,
       metrics: this.#metrics,
+      checkPermissions: this.#checkPermissions,
       onEmpty: (room) => this.#planUnload(room),
     });
   }

@@ -1,0 +1,16 @@
+/**
+ * `npm run bench`: every benchmark, each measured side by side with its reference in the same
+ * run, reported as ratios. Numbers vary with the machine; the ratios are what to compare.
+ */
+import { permissionsCost, median } from './permissions-cost';
+
+const only = process.argv[2];
+
+if (!only || only === 'permissions') {
+  console.log(`permission check at ${process.env.BENCH_CLIENTS ?? 100} clients on one board`);
+  const result = await permissionsCost();
+  const format = (values: number[]) => values.map((value) => value.toFixed(0)).join(', ');
+  console.log(`  with the check:    ${format(result.withCheck)} updates/s (median ${median(result.withCheck).toFixed(0)})`);
+  console.log(`  without the check: ${format(result.withoutCheck)} updates/s (median ${median(result.withoutCheck).toFixed(0)})`);
+  console.log(`  ratio with/without: ${result.ratio.toFixed(3)} (cost ${((1 - result.ratio) * 100).toFixed(1)}%)`);
+}
