@@ -166,6 +166,20 @@ export const ERROR_CODES = [
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+const ERROR_CODE_BY_STATUS: Record<number, ErrorCode> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  429: 'rate_limited',
+};
+
+/** The error code that goes with an HTTP status (anything unlisted is `internal`). */
+export function errorCodeForStatus(status: number): ErrorCode {
+  return ERROR_CODE_BY_STATUS[status] ?? 'internal';
+}
+
 /** Every error answer: `{ error: { code, message, fields? } }`. */
 export interface ApiError {
   error: { code: ErrorCode; message: string; fields?: Record<string, string[]> };

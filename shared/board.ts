@@ -213,12 +213,7 @@ export function dotsUsed(doc: Y.Doc, actorId: string): number {
  */
 export function castVote(doc: Y.Doc, actorId: string, ideaId: string, delta: number): void {
   doc.transact(() => {
-    const { votes } = boardRoots(doc);
-    let own = votes.get(actorId);
-    if (!own) {
-      own = new Y.Map<number>();
-      votes.set(actorId, own);
-    }
+    const own = ownEntry(boardRoots(doc).votes, actorId);
     const next = Math.max(0, (own.get(ideaId) ?? 0) + delta);
     if (next === 0) own.delete(ideaId);
     else own.set(ideaId, next);
@@ -239,15 +234,17 @@ export function tallies(doc: Y.Doc): Map<string, number> {
 }
 
 export function giveThanks(doc: Y.Doc, actorId: string, ideaId: string): void {
-  doc.transact(() => {
-    const { thanks } = boardRoots(doc);
-    let own = thanks.get(actorId);
-    if (!own) {
-      own = new Y.Map<true>();
-      thanks.set(actorId, own);
-    }
-    own.set(ideaId, true);
-  });
+  doc.transact(() => ownEntry(boardRoots(doc).thanks, actorId).set(ideaId, true));
+}
+
+/** A person's own map under `votes` or `thanks`, created on first use. */
+function ownEntry<T>(root: Y.Map<Y.Map<T>>, actorId: string): Y.Map<T> {
+  let own = root.get(actorId);
+  if (!own) {
+    own = new Y.Map<T>();
+    root.set(actorId, own);
+  }
+  return own;
 }
 
 export function withdrawThanks(doc: Y.Doc, actorId: string, ideaId: string): void {

@@ -6,17 +6,8 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { ApiError, ErrorCode } from '../../shared/api';
+import { errorCodeForStatus, type ApiError, type ErrorCode } from '../../shared/api';
 import type { Logger } from '../log';
-
-const codeForStatus: Record<number, ErrorCode> = {
-  400: 'bad_request',
-  401: 'unauthorized',
-  403: 'forbidden',
-  404: 'not_found',
-  409: 'conflict',
-  429: 'rate_limited',
-};
 
 function errorResponse(
   status: ContentfulStatusCode,
@@ -34,7 +25,7 @@ export function apiError(
   message: string,
   fields?: Record<string, string[]>,
 ): HTTPException {
-  const code = codeForStatus[status] ?? 'internal';
+  const code = errorCodeForStatus(status);
   return new HTTPException(status, { res: errorResponse(status, code, message, fields), message });
 }
 
@@ -44,7 +35,7 @@ export function createErrorHandler(log: Logger): ErrorHandler {
       // Ours carry their response; Hono's own (a malformed JSON body, say) get our shape here.
       if (error.res?.headers.get('content-type')?.includes('application/json')) return error.res;
       const status = error.status as ContentfulStatusCode;
-      return errorResponse(status, codeForStatus[status] ?? 'internal', error.message || 'Request failed');
+      return errorResponse(status, errorCodeForStatus(status), error.message || 'Request failed');
     }
     log.error('unhandled error', { method: c.req.method, path: c.req.path, error });
     return errorResponse(500, 'internal', 'Something went wrong on the server');
