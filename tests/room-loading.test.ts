@@ -5,18 +5,15 @@
  */
 import { count, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import * as Y from 'yjs';
-import * as encoding from 'lib0/encoding';
-import * as syncProtocol from 'y-protocols/sync';
 import { boardUpdates, boards, facilities } from '../drizzle/schema';
 import { openDatabase, type OpenDatabase } from '../server/db/database';
-import { silentLogger } from '../server/log';
 import { createBoardStore, type BoardStore } from '../server/persistence/board-store';
-import { Connection } from '../server/sync/connection';
-import { RoomRegistry } from '../server/sync/registry';
 import { addIdea } from '../shared/board';
 import { CloseCode } from '../shared/close-codes';
+import { recordingConnection, registryWith, syncStep1Message, updateMessage, updateOf } from './helpers/room-harness';
 import { eventually } from './helpers/yjs-client';
+
+const ideaUpdate = updateMessage(updateOf((doc) => addIdea(doc, { id: 'i1', text: 'idea', authorId: 'staff-1' })));
 
 let database: OpenDatabase;
 let store: BoardStore;
@@ -45,39 +42,6 @@ function gatedStore(inner: BoardStore) {
   return { store: wrapped, release, loads: () => loads };
 }
 
-function recordingConnection(boardId: string) {
-  const sent: Uint8Array[] = [];
-  const closed: { code: number; reason: string }[] = [];
-  const connection = new Connection({
-    transport: { send: (data) => sent.push(data), close: (code, reason) => closed.push({ code, reason }) },
-    actor: { id: 'staff-1', role: 'staff', name: 'staff' },
-    boardId,
-    maxMessagesPerSecond: 1000,
-  });
-  return { connection, sent, closed };
-}
-
-function syncStep1(): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, 0);
-  syncProtocol.writeSyncStep1(encoder, new Y.Doc());
-  return encoding.toUint8Array(encoder);
-}
-
-function ideaUpdateMessage(): Uint8Array {
-  const doc = new Y.Doc();
-  let update!: Uint8Array;
-  doc.on('update', (u: Uint8Array) => (update = u));
-  addIdea(doc, { id: 'i1', text: 'idea', authorId: 'staff-1' });
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, 0);
-  syncProtocol.writeUpdate(encoder, update);
-  return encoding.toUint8Array(encoder);
-}
-
-const registryWith = (boardStore: BoardStore) =>
-  new RoomRegistry({ store: boardStore, limits: { compactAfterUpdates: 1000, unloadAfterMs: 60_000 }, log: silentLogger });
-
 it('shares one load between connections and sends nothing until it has finished', async () => {
   const gated = gatedStore(store);
   const registry = registryWith(gated.store);
@@ -85,8 +49,8 @@ it('shares one load between connections and sends nothing until it has finished'
   const b = recordingConnection('b1');
   registry.connect(a.connection);
   registry.connect(b.connection);
-  a.connection.receive(syncStep1());
-  b.connection.receive(ideaUpdateMessage());
+  a.connection.receive(syncStep1Message());
+  b.connection.receive(ideaUpdate);
 
   await new Promise((resolve) => setTimeout(resolve, 50));
   expect(a.sent).toHaveLength(0);
@@ -110,7 +74,7 @@ it('closes every waiting connection with 4500 when the load fails, and stores no
   const b = recordingConnection('b1');
   registry.connect(a.connection);
   registry.connect(b.connection);
-  b.connection.receive(ideaUpdateMessage());
+  b.connection.receive(ideaUpdate);
 
   gated.release('fail');
   await eventually(() => {
