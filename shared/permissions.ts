@@ -169,7 +169,8 @@ function checkSteps(actor: Actor, before: ProjectEntry, after: ProjectEntry): Vi
   for (const step of after.steps) {
     const was = beforeById.get(step.id) ?? { done: false, doneBy: undefined, doneAt: undefined };
     if (step.done === was.done && step.doneBy === was.doneBy && step.doneAt === was.doneAt) continue;
-    // Ticking records who did it; unticking clears it. Nobody ticks in someone else's name.
+    // Ticking records who did it; unticking clears it. No participant ticks in another's name
+    // (staff, who may change any step, return before this).
     const ticked = step.done && step.doneBy === actor.id && step.doneAt !== undefined;
     const unticked = !step.done && step.doneBy === undefined && step.doneAt === undefined;
     if (!ticked && !unticked) return refuse('project.steps', 'a ticked step records you and the time');

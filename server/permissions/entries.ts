@@ -3,7 +3,6 @@
  * person's thank-yous. Permissions are decided per entry, so this module finds which entries a
  * transaction touched and reads them strictly (shared/board-schema.ts).
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Yjs types its roots by event type; any root will do here.
 import * as Y from 'yjs';
 import { boardRoots } from '../../shared/board';
 import {
@@ -19,6 +18,10 @@ import {
   type VotesEntry,
 } from '../../shared/board-schema';
 
+/** Any shared type. Yjs parameterises its types by their event type, which no caller here cares about. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type SharedType = Y.AbstractType<any>;
+
 export type EntryRef =
   | { kind: 'meta' }
   | { kind: 'idea'; id: string }
@@ -26,7 +29,7 @@ export type EntryRef =
   | { kind: 'votes'; voterId: string }
   | { kind: 'thanks'; giverId: string }
   /** Content outside the board's shape: another root type, or list content in a map root. */
-  | { kind: 'foreign'; type: Y.AbstractType<any> };
+  | { kind: 'foreign'; type: SharedType };
 
 /** A stable string for an entry, to collect each touched entry once. */
 export function entryKey(ref: EntryRef): string {
@@ -68,7 +71,7 @@ export function touchedEntries(roots: Roots, transaction: Y.Transaction): Map<st
   return touched;
 }
 
-function refAt(roots: Roots, root: Y.AbstractType<any>, key: string): EntryRef {
+function refAt(roots: Roots, root: SharedType, key: string): EntryRef {
   if (root === roots.meta) return { kind: 'meta' };
   if (root === roots.ideas) return { kind: 'idea', id: key };
   if (root === roots.projects) return { kind: 'project', id: key };
@@ -83,48 +86,61 @@ export type Read<T> = { ok: true; value: T } | { ok: false };
 const malformed = { ok: false } as const;
 
 export function readMetaEntry(roots: Roots): Read<MetaEntry> {
-  if (!(roots.meta.get('timer') instanceof Y.Map)) return malformed;
+  const timer = roots.meta.get('timer');
+  if (!(timer instanceof Y.Map) || !plainValues(roots.meta, ['timer']) || !plainValues(timer)) return malformed;
   return parsed(metaSchema.safeParse(roots.meta.toJSON()));
 }
 
 export function readIdeaEntry(roots: Roots, id: string): Read<IdeaEntry | null> {
   const value = roots.ideas.get(id);
   if (value === undefined) return { ok: true, value: null };
-  if (!(value instanceof Y.Map)) return malformed;
+  if (!(value instanceof Y.Map) || !plainValues(value)) return malformed;
   return parsed(ideaSchema.safeParse(value.toJSON()));
 }
 
 export function readProjectEntry(roots: Roots, id: string): Read<ProjectEntry | null> {
   const value = roots.projects.get(id);
   if (value === undefined) return { ok: true, value: null };
-  if (!(value instanceof Y.Map)) return malformed;
+  if (!(value instanceof Y.Map) || !plainValues(value, ['members', 'steps'])) return malformed;
   const members = value.get('members');
   const steps = value.get('steps');
   // The CRDT types matter, not only the JSON: members must merge by key, steps as a list of maps.
-  if (!(members instanceof Y.Map) || !(steps instanceof Y.Array)) return malformed;
-  if (!steps.toArray().every((step) => step instanceof Y.Map)) return malformed;
+  if (!(members instanceof Y.Map) || !(steps instanceof Y.Array) || !plainValues(members)) return malformed;
+  if (!steps.toArray().every((step) => step instanceof Y.Map && plainValues(step))) return malformed;
   return parsed(projectSchema.safeParse(value.toJSON()));
 }
 
 export function readVotesEntry(roots: Roots, voterId: string): Read<VotesEntry> {
   const value = roots.votes.get(voterId);
   if (value === undefined) return { ok: true, value: {} };
-  if (!(value instanceof Y.Map)) return malformed;
+  if (!(value instanceof Y.Map) || !plainValues(value)) return malformed;
   return parsed(votesSchema.safeParse(value.toJSON()));
 }
 
 export function readThanksEntry(roots: Roots, giverId: string): Read<ThanksEntry> {
   const value = roots.thanks.get(giverId);
   if (value === undefined) return { ok: true, value: {} };
-  if (!(value instanceof Y.Map)) return malformed;
+  if (!(value instanceof Y.Map) || !plainValues(value)) return malformed;
   return parsed(thanksSchema.safeParse(value.toJSON()));
+}
+
+/**
+ * Whether a map holds plain values only, but for the `nested` keys. `toJSON()` turns a Y.Text into
+ * its string, so the schemas alone would take a Y.Text where a string belongs, while every
+ * client's reader (shared/board.ts) sees no string there at all: a lead nobody can see.
+ */
+function plainValues<T>(map: Y.Map<T>, nested: readonly string[] = []): boolean {
+  for (const [key, value] of map.entries()) {
+    if (value instanceof Y.AbstractType && !nested.includes(key)) return false;
+  }
+  return true;
 }
 
 function parsed<T>(result: { success: true; data: T } | { success: false }): Read<T> {
   return result.success ? { ok: true, value: result.data } : malformed;
 }
 
-function foreignName(type: Y.AbstractType<any>): string {
+function foreignName(type: SharedType): string {
   const doc = type.doc;
   if (doc) {
     for (const [name, shared] of doc.share) if (shared === type) return name;

@@ -9,6 +9,7 @@
 import * as Y from 'yjs';
 import { boardRoots } from '../../shared/board';
 import type { IdeaEntry, MetaEntry, ProjectEntry, ThanksEntry, VotesEntry } from '../../shared/board-schema';
+import type { SharedType } from './entries';
 
 type Roots = ReturnType<typeof boardRoots>;
 
@@ -54,7 +55,7 @@ export function restoreProject(roots: Roots, id: string, before: ProjectEntry | 
 }
 
 /** Deletes everything in a type that is not part of the board's shape. */
-export function clearForeign(type: Y.AbstractType<any>, transaction: Y.Transaction): void {
+export function clearForeign(type: SharedType, transaction: Y.Transaction): void {
   // Yjs has no public way to empty a type of unknown kind; its items are reachable only here.
   for (const item of type._map.values()) if (!item.deleted) item.delete(transaction);
   for (let item = type._start; item !== null; item = item.right) if (!item.deleted) item.delete(transaction);

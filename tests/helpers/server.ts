@@ -1,7 +1,7 @@
 /** Real Teian servers for tests: on port 0, or in-process for `app.request()`. */
 import path from 'node:path';
 import { configFromEnv, type Config, type SyncLimits } from '../../server/config';
-import { silentLogger } from '../../server/log';
+import { silentLogger, type Logger } from '../../server/log';
 import { buildServer, startServer, type BuiltServer, type RunningServer } from '../../server/server';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases';
 
@@ -20,6 +20,8 @@ export interface TestServerOptions {
    * per run; without this option the server has no client, so API tests never depend on a build.
    */
   serveClient?: boolean;
+  /** Where the server logs (silent by default); see tests/helpers/log.ts to capture it. */
+  log?: Logger;
 }
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
@@ -47,7 +49,7 @@ export interface TestServer extends RunningServer {
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const database = options.database ?? (await createTestDatabase(options.kind ?? 'pglite'));
-  const server = await startServer(testConfig(database, options), { log: silentLogger });
+  const server = await startServer(testConfig(database, options), { log: options.log ?? silentLogger });
   return {
     ...server,
     testDatabase: database,
@@ -65,7 +67,7 @@ export interface TestApp extends BuiltServer {
 /** The app without a listening socket, for `app.request()`. */
 export async function buildTestApp(options: TestServerOptions = {}): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase(options.kind ?? 'pglite'));
-  const built = await buildServer(testConfig(database, options), { log: silentLogger });
+  const built = await buildServer(testConfig(database, options), { log: options.log ?? silentLogger });
   return {
     ...built,
     async stop() {
