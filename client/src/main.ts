@@ -4,8 +4,11 @@ import '@fontsource/biz-udpgothic/700.css';
 import './app.css';
 import { mount } from 'svelte';
 import App from './App.svelte';
+import { keepShellOffline } from './lib/offline-shell';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html lost its #app element');
 
 export default mount(App, { target });
+
+keepShellOffline();

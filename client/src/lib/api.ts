@@ -7,6 +7,7 @@ import type {
   Board,
   BoardCreateBody,
   BoardPatchBody,
+  BoardContext,
   BoardToken,
   ErrorCode,
   JoinBody,
@@ -17,6 +18,7 @@ import type {
   ParticipantCreateBody,
   SetupBody,
 } from '../../../shared/api';
+import { errorCodeForStatus } from '../../../shared/api';
 
 /** `network` means the request never got an answer: offline, or the server is down. */
 export type RequestErrorCode = ErrorCode | 'network';
@@ -34,15 +36,6 @@ export class ApiRequestError extends Error {
     this.fields = fields;
   }
 }
-
-const CODE_BY_STATUS: Record<number, ErrorCode> = {
-  400: 'bad_request',
-  401: 'unauthorized',
-  403: 'forbidden',
-  404: 'not_found',
-  409: 'conflict',
-  429: 'rate_limited',
-};
 
 type Method = 'GET' | 'POST' | 'PATCH';
 
@@ -65,7 +58,7 @@ async function request<T>(method: Method, path: string, body?: unknown): Promise
     throw new ApiRequestError(response.status, code, message, fields);
   }
   // A proxy or a crashed server may answer without our error shape.
-  throw new ApiRequestError(response.status, CODE_BY_STATUS[response.status] ?? 'internal', response.statusText);
+  throw new ApiRequestError(response.status, errorCodeForStatus(response.status), response.statusText);
 }
 
 async function readJson(response: Response): Promise<unknown> {
@@ -96,6 +89,7 @@ export const api = {
   createBoard: (body: BoardCreateBody) => request<Board>('POST', '/api/boards', body),
   patchBoard: (id: string, body: BoardPatchBody) => request<Board>('PATCH', `/api/boards/${enc(id)}`, body),
   boardToken: (id: string) => request<BoardToken>('GET', `/api/boards/${enc(id)}/token`),
+  boardContext: (id: string) => request<BoardContext>('GET', `/api/boards/${enc(id)}/context`),
 
   participants: () => request<Participant[]>('GET', '/api/participants'),
   createParticipant: (body: ParticipantCreateBody) => request<Participant>('POST', '/api/participants', body),

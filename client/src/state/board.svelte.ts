@@ -2,53 +2,91 @@
  * The Yjs → Svelte binding for one board.
  *
  * The contract is that one changed idea re-renders one card, not the list:
- * - every idea has one stable `IdeaView` whose fields are separate signals;
- * - `ideas` (the ordered list) is `$state.raw` and gets a new array only when an idea is added or
- *   removed, so the keyed `{#each}` does no work for edits and votes;
+ * - every idea (and every project) has one stable view object whose fields are separate signals;
+ * - `ideas` and `projects` (the ordered lists) are `$state.raw` and get a new array only when an
+ *   entry is added or removed, so the keyed `{#each}` does no work for edits, votes and thanks;
  * - the observers read only the keys that a transaction touched, never the whole document.
  *
- * Every write goes through shared/board.ts, the same functions the server and the tests use.
+ * Every write goes through shared/board.ts, the same functions the server and the tests use, and
+ * every button asks `can.*` from shared/permissions.ts, the rules the server enforces.
  */
 import * as Y from 'yjs';
 import {
   addIdea,
+  addStep,
   boardRoots,
   castVote,
+  createProject,
   deleteIdea,
   dotsUsed,
+  editIdea,
+  giveThanks,
   IDEA_TEXT_MAX,
   readIdea,
   readMeta,
+  readProject,
+  setLead,
+  setMember,
+  setMeta,
+  tickStep,
+  withdrawThanks,
+  type Idea,
   type Meta,
+  type Phase,
 } from '../../../shared/board';
+import { PROJECT_TITLE_MAX, STEP_TEXT_MAX } from '../../../shared/board-schema';
 import { newId } from '../../../shared/ids';
+import { can, checkChange, type Actor } from '../../../shared/permissions';
 import { IdeaView, newestFirst } from './idea-view.svelte';
+import { oldestFirst, ProjectView } from './project-view.svelte';
+
+type Events = Y.YEvent<Y.AbstractType<unknown>>[];
 
 export class BoardState {
   readonly doc: Y.Doc;
-  readonly actorId: string;
+  readonly actor: Actor;
   #roots: ReturnType<typeof boardRoots>;
   #views = new Map<string, IdeaView>();
   #ideas = $state.raw<readonly IdeaView[]>([]);
+  #projectViews = new Map<string, ProjectView>();
+  #projects = $state.raw<readonly ProjectView[]>([]);
   #meta = $state.raw<Meta>();
   #dotsUsed = $state(0);
   #unobserve: (() => void)[] = [];
 
-  constructor(doc: Y.Doc, actorId: string) {
+  constructor(doc: Y.Doc, actor: Actor) {
     this.doc = doc;
-    this.actorId = actorId;
+    this.actor = actor;
     this.#roots = boardRoots(doc);
     this.#meta = readMeta(doc);
     this.#observe(this.#roots.ideas, (events) => this.#onIdeas(events));
     this.#observe(this.#roots.votes, (events) => this.#onVotes(events));
+    this.#observe(this.#roots.thanks, (events) => this.#onThanks(events));
+    this.#observe(this.#roots.projects, (events) => this.#onProjects(events));
     this.#observe(this.#roots.meta, () => (this.#meta = readMeta(doc)));
     this.#onIdeas([]);
-    this.#dotsUsed = dotsUsed(doc, actorId);
+    this.#onProjects([]);
+    this.#dotsUsed = dotsUsed(doc, actor.id);
+  }
+
+  get actorId(): string {
+    return this.actor.id;
   }
 
   /** Newest first. A new array only when ideas come or go. */
   get ideas(): readonly IdeaView[] {
     return this.#ideas;
+  }
+
+  /** Oldest first. A new array only when projects come or go. */
+  get projects(): readonly ProjectView[] {
+    return this.#projects;
+  }
+
+  /** The idea's view, reactive to the idea arriving or leaving (not to its fields). */
+  idea(id: string): IdeaView | undefined {
+    void this.#ideas;
+    return this.#views.get(id);
   }
 
   get meta(): Meta {
@@ -63,28 +101,173 @@ export class BoardState {
     return Math.max(0, this.meta.voteBudget - this.#dotsUsed);
   }
 
+  // What this person may do now (spec 6): the screen offers only these.
+
+  get canPost(): boolean {
+    return can.postIdea(this.actor, this.meta.phase);
+  }
+  get canVote(): boolean {
+    return can.vote(this.actor, this.meta.phase);
+  }
+  get canRunMeeting(): boolean {
+    return can.runMeeting(this.actor);
+  }
+  get canCreateProject(): boolean {
+    return can.createProject(this.actor);
+  }
+  get canCurate(): boolean {
+    return can.curateIdeas(this.actor);
+  }
+  canEdit(idea: IdeaView): boolean {
+    return can.editIdea(this.actor, this.meta.phase, idea);
+  }
+  /** Whether putting this idea back, exactly as it was, is a change the server would accept. */
+  canRestore(idea: Idea): boolean {
+    if (this.#roots.ideas.has(idea.id)) return false;
+    const { id: _id, ...entry } = idea;
+    const change = { kind: 'idea' as const, id: idea.id, before: null, after: entry };
+    return checkChange(this.actor, change, { meta: this.meta, ideaExists: (id) => this.#roots.ideas.has(id) }) === null;
+  }
+
+  // Ideas
+
   /** Posts an idea as this person and answers its id (for undo). */
-  post(text: string, anonymous: boolean): string {
+  post(text: string, options: { anonymous: boolean; category: string }): string {
     const id = newId();
-    addIdea(this.doc, { id, text: text.trim().slice(0, IDEA_TEXT_MAX), authorId: this.actorId, anonymous });
+    addIdea(this.doc, {
+      id,
+      text: text.trim().slice(0, IDEA_TEXT_MAX),
+      authorId: this.actor.id,
+      anonymous: options.anonymous,
+      category: options.category,
+    });
     return id;
   }
 
-  remove(ideaId: string): void {
-    deleteIdea(this.doc, ideaId);
+  /** Participants change the text and the anonymity of their own ideas; the category is staff's. */
+  edit(ideaId: string, change: { text: string; anonymous: boolean; category?: string }): void {
+    const idea = this.#views.get(ideaId);
+    if (!idea || !this.canEdit(idea)) return;
+    const { category, ...rest } = change;
+    editIdea(this.doc, ideaId, {
+      ...rest,
+      text: rest.text.trim().slice(0, IDEA_TEXT_MAX),
+      ...(category !== undefined && this.canCurate ? { category } : {}),
+    });
   }
 
-  /** False when no dots are left: the server would undo the vote anyway. */
+  /** Deletes an idea and answers what it was, so that it can be put back. */
+  remove(ideaId: string): Idea | null {
+    const idea = this.#views.get(ideaId);
+    if (!idea || !this.canEdit(idea)) return null;
+    const before = idea.snapshot();
+    deleteIdea(this.doc, ideaId);
+    return before;
+  }
+
+  /** Puts a deleted idea back under its own id, so votes and thanks that still name it return too. */
+  restore(idea: Idea): boolean {
+    if (!this.canRestore(idea)) return false;
+    this.doc.transact(() => {
+      addIdea(this.doc, { ...idea });
+      if (idea.status !== 'open' || idea.mergedInto) {
+        editIdea(this.doc, idea.id, { status: idea.status, ...(idea.mergedInto ? { mergedInto: idea.mergedInto } : {}) });
+      }
+    });
+    return true;
+  }
+
+  // Votes and thanks
+
+  /** False when the rules would refuse it: not the vote phase, or no dots left. */
   vote(ideaId: string): boolean {
-    if (this.dotsLeft <= 0) return false;
-    castVote(this.doc, this.actorId, ideaId, 1);
+    if (!this.canVote || this.dotsLeft <= 0 || !this.#views.has(ideaId)) return false;
+    castVote(this.doc, this.actor.id, ideaId, 1);
     return true;
   }
 
   takeBack(ideaId: string): boolean {
-    if ((this.#views.get(ideaId)?.myDots ?? 0) <= 0) return false;
-    castVote(this.doc, this.actorId, ideaId, -1);
+    if (!this.canVote || (this.#views.get(ideaId)?.myDots ?? 0) <= 0) return false;
+    castVote(this.doc, this.actor.id, ideaId, -1);
     return true;
+  }
+
+  /** Says thank you, or takes it back; answers whether it is said now. */
+  toggleThanks(ideaId: string): boolean {
+    const idea = this.#views.get(ideaId);
+    if (!idea || !can.thank(this.actor)) return false;
+    if (idea.thankedByMe) withdrawThanks(this.doc, this.actor.id, ideaId);
+    else giveThanks(this.doc, this.actor.id, ideaId);
+    return !idea.thankedByMe;
+  }
+
+  // The meeting (staff)
+
+  setPhase(phase: Phase): void {
+    if (this.canRunMeeting && phase !== this.meta.phase) setMeta(this.doc, { phase });
+  }
+
+  setVotesHidden(votesHidden: boolean): void {
+    if (this.canRunMeeting) setMeta(this.doc, { votesHidden });
+  }
+
+  // Projects
+
+  /** Staff turn an idea into a project named after it; answers the project's id. */
+  makeProject(ideaId: string): string | null {
+    const idea = this.#views.get(ideaId);
+    if (!idea || !this.canCreateProject) return null;
+    const id = newId();
+    createProject(this.doc, { id, ideaId, title: idea.text.slice(0, PROJECT_TITLE_MAX) });
+    return id;
+  }
+
+  project(projectId: string): ProjectView | undefined {
+    return this.#projectViews.get(projectId);
+  }
+
+  canClaimLead(project: ProjectView): boolean {
+    return project.leadId === '' && can.claimLead(this.actor, project.people);
+  }
+  canReleaseLead(project: ProjectView): boolean {
+    return project.leadId === this.actor.id && can.releaseLead(this.actor, project.people);
+  }
+  get canJoinProjects(): boolean {
+    return can.joinProject(this.actor);
+  }
+  canEditSteps(project: ProjectView): boolean {
+    return can.editSteps(this.actor, project.people);
+  }
+
+  claimLead(projectId: string): boolean {
+    const project = this.#projectViews.get(projectId);
+    if (!project || !this.canClaimLead(project)) return false;
+    setLead(this.doc, projectId, this.actor.id);
+    return true;
+  }
+
+  releaseLead(projectId: string): boolean {
+    const project = this.#projectViews.get(projectId);
+    if (!project || !this.canReleaseLead(project)) return false;
+    setLead(this.doc, projectId, '');
+    return true;
+  }
+
+  setMember(projectId: string, member: boolean): void {
+    if (this.#projectViews.has(projectId) && this.canJoinProjects) setMember(this.doc, projectId, this.actor.id, member);
+  }
+
+  addStep(projectId: string, text: string): boolean {
+    const project = this.#projectViews.get(projectId);
+    const trimmed = text.trim().slice(0, STEP_TEXT_MAX);
+    if (!project || !trimmed || !this.canEditSteps(project)) return false;
+    addStep(this.doc, projectId, { id: newId(), text: trimmed });
+    return true;
+  }
+
+  tickStep(projectId: string, stepId: string, done: boolean): void {
+    const project = this.#projectViews.get(projectId);
+    if (project && this.canEditSteps(project)) tickStep(this.doc, projectId, stepId, this.actor.id, done);
   }
 
   destroy(): void {
@@ -92,25 +275,16 @@ export class BoardState {
     this.#unobserve = [];
   }
 
-  #observe<T>(type: Y.Map<T>, handler: (events: Y.YEvent<Y.AbstractType<unknown>>[]) => void): void {
+  #observe<T>(type: Y.Map<T>, handler: (events: Events) => void): void {
     type.observeDeep(handler);
     this.#unobserve.push(() => type.unobserveDeep(handler));
   }
 
   /** With no events, (re)reads every idea: the first load. */
-  #onIdeas(events: Y.YEvent<Y.AbstractType<unknown>>[]): void {
+  #onIdeas(events: Events): void {
     const root = this.#roots.ideas;
-    const touched = new Set<string>(events.length === 0 ? root.keys() : []);
+    const touched = events.length === 0 ? new Set(root.keys()) : touchedKeys(root, events);
     let listChanged = events.length === 0;
-    for (const event of events) {
-      if (event.target === root) {
-        for (const key of event.changes.keys.keys()) touched.add(key);
-      } else {
-        // A change inside one idea's map: its path from `ideas` starts with the idea's id.
-        const id = event.path[0];
-        if (typeof id === 'string') touched.add(id);
-      }
-    }
     for (const id of touched) {
       const map = root.get(id);
       const view = this.#views.get(id);
@@ -123,7 +297,8 @@ export class BoardState {
       }
       const idea = readIdea(id, map);
       if (!view) {
-        this.#views.set(id, new IdeaView(idea, this.#tallyOf(id), this.#myDotsOn(id)));
+        const votes = { tally: this.#tallyOf(id), myDots: this.#myDotsOn(id) };
+        this.#views.set(id, new IdeaView(idea, votes, this.#thanksOf(id)));
         listChanged = true;
       } else {
         if (view.createdAt !== idea.createdAt) listChanged = true;
@@ -133,27 +308,66 @@ export class BoardState {
     if (listChanged) this.#ideas = [...this.#views.values()].sort(newestFirst);
   }
 
-  #onVotes(events: Y.YEvent<Y.AbstractType<unknown>>[]): void {
-    const root = this.#roots.votes;
-    const touched = new Set<string>();
+  /**
+   * `votes` and `thanks` have the same shape, `actorId → ideaId → value`: the ideas whose entry
+   * changed, whether this person's own map changed, or `null` when every idea must be recounted.
+   */
+  #touchedByActors<V>(root: Y.Map<Y.Map<V>>, events: Events): { ideas: Set<string> | null; mine: boolean } {
+    const ideas = new Set<string>();
     let everyIdea = false;
     let mine = false;
     for (const event of events) {
       if (event.target === root) {
         for (const [actorId, change] of event.changes.keys) {
-          if (actorId === this.actorId) mine = true;
-          if (change.action === 'add') root.get(actorId)?.forEach((_, ideaId) => touched.add(ideaId));
-          // A voter's map replaced or removed: what it held is gone from the event, so recount all.
+          if (actorId === this.actor.id) mine = true;
+          if (change.action === 'add') root.get(actorId)?.forEach((_, ideaId) => ideas.add(ideaId));
+          // A person's map replaced or removed: what it held is gone from the event, so recount all.
           else everyIdea = true;
         }
       } else if (event instanceof Y.YMapEvent) {
-        if (event.path[0] === this.actorId) mine = true;
-        for (const ideaId of event.keysChanged) touched.add(ideaId);
+        if (event.path[0] === this.actor.id) mine = true;
+        for (const ideaId of event.keysChanged) ideas.add(ideaId);
       }
     }
-    const ids = everyIdea ? this.#views.keys() : touched;
-    for (const id of ids) this.#views.get(id)?.setVotes(this.#tallyOf(id), this.#myDotsOn(id));
-    if (mine || everyIdea) this.#dotsUsed = dotsUsed(this.doc, this.actorId);
+    return { ideas: everyIdea ? null : ideas, mine: mine || everyIdea };
+  }
+
+  #onVotes(events: Events): void {
+    const { ideas, mine } = this.#touchedByActors(this.#roots.votes, events);
+    for (const id of ideas ?? this.#views.keys()) this.#views.get(id)?.setVotes(this.#tallyOf(id), this.#myDotsOn(id));
+    if (mine) this.#dotsUsed = dotsUsed(this.doc, this.actor.id);
+  }
+
+  #onThanks(events: Events): void {
+    const { ideas } = this.#touchedByActors(this.#roots.thanks, events);
+    for (const id of ideas ?? this.#views.keys()) {
+      const { count, mine } = this.#thanksOf(id);
+      this.#views.get(id)?.setThanks(count, mine);
+    }
+  }
+
+  #onProjects(events: Events): void {
+    const root = this.#roots.projects;
+    const touched = events.length === 0 ? new Set(root.keys()) : touchedKeys(root, events);
+    let listChanged = events.length === 0;
+    for (const id of touched) {
+      const map = root.get(id);
+      const view = this.#projectViews.get(id);
+      if (!(map instanceof Y.Map)) {
+        if (view) {
+          this.#projectViews.delete(id);
+          listChanged = true;
+        }
+        continue;
+      }
+      const project = readProject(id, map);
+      if (view) view.apply(project);
+      else {
+        this.#projectViews.set(id, new ProjectView(project));
+        listChanged = true;
+      }
+    }
+    if (listChanged) this.#projects = [...this.#projectViews.values()].sort(oldestFirst);
   }
 
   #tallyOf(ideaId: string): number {
@@ -166,7 +380,29 @@ export class BoardState {
   }
 
   #myDotsOn(ideaId: string): number {
-    const count = this.#roots.votes.get(this.actorId)?.get(ideaId);
+    const count = this.#roots.votes.get(this.actor.id)?.get(ideaId);
     return typeof count === 'number' && count > 0 ? count : 0;
   }
+
+  #thanksOf(ideaId: string): { count: number; mine: boolean } {
+    let count = 0;
+    this.#roots.thanks.forEach((own) => {
+      if (own instanceof Y.Map && own.get(ideaId) === true) count++;
+    });
+    return { count, mine: this.#roots.thanks.get(this.actor.id)?.get(ideaId) === true };
+  }
+}
+
+/** The root keys (idea or project ids) that a deep event touched: its own keys, or its path's first step. */
+function touchedKeys<V>(root: Y.Map<V>, events: Events): Set<string> {
+  const touched = new Set<string>();
+  for (const event of events) {
+    if (event.target === root) {
+      for (const key of event.changes.keys.keys()) touched.add(key);
+    } else {
+      const id = event.path[0];
+      if (typeof id === 'string') touched.add(id);
+    }
+  }
+  return touched;
 }

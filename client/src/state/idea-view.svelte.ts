@@ -16,12 +16,16 @@ export class IdeaView {
   #mergedInto = $state<string | null>(null);
   #tally = $state(0);
   #myDots = $state(0);
+  #thanks = $state(0);
+  #thankedByMe = $state(false);
+  #help = $state<Idea['help']>('none');
+  #enteredBy = $state<string | null>(null);
 
-  constructor(idea: Idea, tally: number, myDots: number) {
+  constructor(idea: Idea, votes: { tally: number; myDots: number }, thanks: { count: number; mine: boolean }) {
     this.id = idea.id;
     this.apply(idea);
-    this.#tally = tally;
-    this.#myDots = myDots;
+    this.setVotes(votes.tally, votes.myDots);
+    this.setThanks(thanks.count, thanks.mine);
   }
 
   get text(): string {
@@ -53,6 +57,29 @@ export class IdeaView {
   get myDots(): number {
     return this.#myDots;
   }
+  /** How many people said thank you. */
+  get thanks(): number {
+    return this.#thanks;
+  }
+  get thankedByMe(): boolean {
+    return this.#thankedByMe;
+  }
+
+  /** The idea as plain data, as the document has it now (for undo and for the permission rules). */
+  snapshot(): Idea {
+    return {
+      id: this.id,
+      text: this.#text,
+      authorId: this.#authorId,
+      anonymous: this.#anonymous,
+      category: this.#category,
+      createdAt: this.#createdAt,
+      status: this.#status,
+      help: this.#help,
+      ...(this.#mergedInto !== null ? { mergedInto: this.#mergedInto } : {}),
+      ...(this.#enteredBy !== null ? { enteredBy: this.#enteredBy } : {}),
+    };
+  }
 
   /**
    * Only the board binding calls these. Assigning an unchanged value is free: a `$state` signal
@@ -66,11 +93,18 @@ export class IdeaView {
     this.#status = idea.status;
     this.#createdAt = idea.createdAt;
     this.#mergedInto = idea.mergedInto ?? null;
+    this.#help = idea.help;
+    this.#enteredBy = idea.enteredBy ?? null;
   }
 
   setVotes(tally: number, myDots: number): void {
     this.#tally = tally;
     this.#myDots = myDots;
+  }
+
+  setThanks(count: number, mine: boolean): void {
+    this.#thanks = count;
+    this.#thankedByMe = mine;
   }
 }
 

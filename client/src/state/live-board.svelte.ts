@@ -1,14 +1,19 @@
 /**
  * Everything one open board needs, made together and destroyed together: the document, its
- * connection (server + IndexedDB), the Svelte binding and the presence list.
+ * connection (server + IndexedDB), the Svelte binding, the presence list and the board's context
+ * (names, categories, settings) from `GET /api/boards/:id/context`.
  */
 import * as Y from 'yjs';
-import type { Me } from '../../../shared/api';
-import { api } from '../lib/api';
-import { recallBoard } from '../lib/board-memory';
+import type { ActorRole, BoardContext, Me } from '../../../shared/api';
+import { DEFAULT_CATEGORIES, type Category } from '../../../shared/categories';
+import { api, ApiRequestError } from '../lib/api';
+import { recallBoard, recallContext, rememberContext } from '../lib/board-memory';
 import { BoardState } from './board.svelte';
 import { BoardConnection } from './connection.svelte';
 import { Presence } from './presence.svelte';
+
+/** How long to wait before asking for the context again after a failure (offline, server down). */
+const CONTEXT_RETRY_MS = 15_000;
 
 export class LiveBoard {
   readonly doc = new Y.Doc();
@@ -17,41 +22,68 @@ export class LiveBoard {
   readonly presence: Presence;
   /** The board's title from the join page, until the document brings its own. */
   readonly rememberedTitle: string;
-  #allowAnonymous = $state(false);
+  #context = $state.raw<BoardContext | null>(null);
+  #allowAnonymousFallback: boolean;
+  #boardId: string;
+  #retry: ReturnType<typeof setTimeout> | undefined;
+  #destroyed = false;
 
   constructor(boardId: string, me: Me) {
+    this.#boardId = boardId;
     this.connection = new BoardConnection(boardId, this.doc, me);
-    this.board = new BoardState(this.doc, me.actorId);
+    this.board = new BoardState(this.doc, { id: me.actorId, role: roleOf(me) });
     this.presence = new Presence(this.connection.provider.awareness, [
       { id: me.actorId, name: me.name, avatar: me.kind === 'participant' ? me.avatar : '' },
     ]);
     const remembered = recallBoard(boardId);
     this.rememberedTitle = remembered?.title ?? '';
-    this.#allowAnonymous = remembered?.allowAnonymous ?? false;
-    if (me.kind === 'staff') this.#loadStaffExtras(boardId);
+    this.#allowAnonymousFallback = remembered?.allowAnonymous ?? false;
+    const cached = recallContext(boardId);
+    if (cached) this.#useContext(cached);
+    this.#loadContext();
   }
 
   /** A board setting kept in the database, not in the document. */
   get allowAnonymous(): boolean {
-    return this.#allowAnonymous;
+    return this.#context?.board.allowAnonymous ?? this.#allowAnonymousFallback;
+  }
+
+  /** The facility's work areas; the defaults until the context arrives. */
+  get categories(): readonly Category[] {
+    return this.#context?.categories ?? DEFAULT_CATEGORIES;
   }
 
   destroy(): void {
+    this.#destroyed = true;
+    clearTimeout(this.#retry);
     this.presence.destroy();
     this.board.destroy();
     this.connection.destroy();
     this.doc.destroy();
   }
 
-  /** Staff can ask for the board's settings and the roster, which also names the ideas' authors. */
-  #loadStaffExtras(boardId: string): void {
-    api.board(boardId).then(
-      (info) => (this.#allowAnonymous = info.allowAnonymous),
-      () => {},
-    );
-    api.participants().then(
-      (roster) => this.presence.remember(roster.map((p) => ({ id: p.id, name: p.displayName, avatar: p.avatar }))),
-      () => {},
+  #loadContext(): void {
+    api.boardContext(this.#boardId).then(
+      (context) => {
+        if (this.#destroyed) return;
+        rememberContext(this.#boardId, context);
+        this.#useContext(context);
+      },
+      (error: unknown) => {
+        // Offline or the server is restarting: the cached copy (if any) serves meanwhile. A refusal
+        // is the connection's business (it says so on the page), not something to ask again.
+        const transient = error instanceof ApiRequestError && (error.code === 'network' || error.status >= 500);
+        if (transient && !this.#destroyed) this.#retry = setTimeout(() => this.#loadContext(), CONTEXT_RETRY_MS);
+      },
     );
   }
+
+  #useContext(context: BoardContext): void {
+    this.#context = context;
+    this.presence.remember(context.people.map(({ id, name, avatar }) => ({ id, name, avatar })));
+  }
+}
+
+function roleOf(me: Me): ActorRole {
+  return me.kind === 'staff' ? 'staff' : me.role;
 }

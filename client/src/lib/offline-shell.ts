@@ -1,0 +1,22 @@
+/**
+ * Registers the service worker (client/public/sw.js) that keeps the app shell on the device, so a
+ * board reloaded without a connection still opens from IndexedDB. Only in a production build: in
+ * `npm run dev` a kept shell would hide Vite's fresh modules.
+ */
+export function keepShellOffline(): void {
+  if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return;
+  navigator.serviceWorker.register('/sw.js').then(
+    async () => {
+      const ready = await navigator.serviceWorker.ready;
+      // Files this page loaded before the worker took over (the fonts above all): keep them too.
+      const urls = performance
+        .getEntriesByType('resource')
+        .map((entry) => entry.name)
+        .filter((name) => new URL(name).origin === location.origin && new URL(name).pathname.startsWith('/assets/'));
+      ready.active?.postMessage({ type: 'keep', urls });
+    },
+    () => {
+      // No service worker (private mode, an old tablet): the board still works while online.
+    },
+  );
+}
