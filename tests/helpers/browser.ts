@@ -169,3 +169,63 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(dir, { recursive: true });
   await page.screenshot({ path: path.join(dir, `${name}.png`) });
 }
+
+/** The header's connection badge says the board is live (data-state is the machine-readable twin). */
+export function waitUntilLive(page: Page): Promise<void> {
+  return page.locator('[role="status"][data-state="connected"]').waitFor();
+}
+
+/**
+ * Flows every board test repeats, done through the UI as a person does them, in the wording of
+ * `locale`'s message file.
+ */
+export function boardFlows(locale: AppLocale) {
+  const t = messagesFor(locale);
+  return {
+    t,
+    /** Staff sign in on the login page, then open the board. */
+    async staffOpensBoard(page: Page, login: { login: string; password: string }, boardId: string): Promise<void> {
+      await page.goto('/staff/login');
+      await page.getByLabel(t('staffLogin.login'), { exact: true }).fill(login.login);
+      await page.getByLabel(t('staffLogin.password'), { exact: true }).fill(login.password);
+      await page.getByRole('button', { name: t('staffLogin.submit'), exact: true }).click();
+      await page.waitForURL('**/staff');
+      await page.goto(`/b/${boardId}`);
+      await waitUntilLive(page);
+    },
+    /** A guest joins through the QR code's link, `/join/<code>`, by typing a name. */
+    async guestJoins(page: Page, code: string, name: string): Promise<void> {
+      await page.goto(`/join/${code}`);
+      await page.getByLabel(t('join.guestLabel'), { exact: true }).fill(name);
+      await page.getByRole('button', { name: t('join.guestSubmit'), exact: true }).click();
+      await page.waitForURL('**/b/*');
+      await waitUntilLive(page);
+    },
+    /** Writes and posts an idea; `category` is the label on its pictogram tile. */
+    async postIdea(page: Page, text: string, options: { category?: string; anonymous?: boolean } = {}): Promise<void> {
+      await page.getByRole('button', { name: t('board.write'), exact: true }).click();
+      const composer = page.getByRole('dialog');
+      await composer.getByLabel(t('composer.label'), { exact: true }).fill(text);
+      if (options.category) await composer.getByRole('radio', { name: options.category, exact: true }).check();
+      if (options.anonymous) await composer.getByLabel(t('composer.anonymous'), { exact: true }).check();
+      await composer.getByRole('button', { name: t('composer.post'), exact: true }).click();
+      await composer.waitFor({ state: 'hidden' });
+      await page.getByRole('article', { name: text, exact: true }).waitFor();
+    },
+    /** Staff move the meeting to another phase with the facilitator's buttons. */
+    async setPhase(page: Page, phase: 'collect' | 'vote' | 'projects' | 'closed'): Promise<void> {
+      const group = page.getByRole('group', { name: t('meeting.phase'), exact: true });
+      await group.getByRole('button', { name: t(`board.phase.${phase}`), exact: true }).click();
+      await group.getByRole('button', { name: t(`board.phase.${phase}`), exact: true, pressed: true }).waitFor();
+    },
+    /** Opens the ideas or the projects view with the buttons under the header. */
+    async showView(page: Page, view: 'ideas' | 'projects'): Promise<void> {
+      const views = page.getByRole('navigation', { name: t('board.views'), exact: true });
+      await views.getByRole('button', { name: t(`board.view.${view}`), exact: true }).click();
+    },
+    /** The header's "votes left" line reads `count`. */
+    async dotsLeftIs(page: Page, count: number): Promise<void> {
+      await page.getByTestId('dots-left').getByText(t('board.dotsLeft', { count }), { exact: true }).waitFor();
+    },
+  };
+}
