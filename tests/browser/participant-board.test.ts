@@ -117,7 +117,7 @@ describe.skipIf(!browserAvailable())('the participant board, live on three devic
   });
 
   it('votes only in the vote phase, until the dots are spent, and takes a dot back', { timeout: 60_000 }, async () => {
-    const { staff, hana, ken } = await meeting('投票のボード', { voteBudget: 3 });
+    const { board, staff, hana, ken } = await meeting('投票のボード', { voteBudget: 3 });
     await flows.postIdea(hana.page, 'ごみ箱をふやす');
     await flows.postIdea(ken.page, '手あらいの絵をはる');
 
@@ -170,6 +170,16 @@ describe.skipIf(!browserAvailable())('the participant board, live on three devic
     expect(await ken.page.getByText(t('board.tally', { count: 1 }), { exact: true }).count()).toBe(0);
     // Staff still see them.
     await idea(staff.page, 'ごみ箱をふやす').getByText(t('board.tally', { count: 1 }), { exact: true }).waitFor();
+
+    // Staff lower the budget below Ken's two dots: they stay, and his screen says what to do.
+    await api.patch(`/api/boards/${board.id}`, { voteBudget: 1 });
+    const over = ken.page.getByTestId('dots-over');
+    await over.getByText(t('board.dotsOverBudget', { budget: 1, count: 1 }), { exact: true }).waitFor();
+    await flows.dotsLeftIs(ken.page, 0);
+    await idea(ken.page, 'ごみ箱をふやす').getByText(t('board.myDots', { count: 1 }), { exact: true }).waitFor();
+    await button(before, t('board.takeBack')).click();
+    await over.waitFor({ state: 'detached' });
+    await flows.dotsLeftIs(ken.page, 0);
 
     for (const someone of [staff, hana, ken]) expect(someone.pageErrors).toEqual([]);
   });
