@@ -3,21 +3,17 @@
  * never contains anything uncommitted. The store's commits here wait until the test lets them go.
  */
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { boards, facilities } from '../drizzle/schema';
-import { openDatabase, type OpenDatabase } from '../server/db/database';
-import { createBoardStore, type BoardStore } from '../server/persistence/board-store';
+import type { OpenDatabase } from '../server/db/database';
+import type { BoardStore } from '../server/persistence/board-store';
 import { addIdea, boardToJson } from '../shared/board';
-import { recordingConnection, registryWith, syncStep1Message, updateMessage, updateOf } from './helpers/room-harness';
+import { boardDatabase, recordingConnection, registryWith, syncStep1Message, updateMessage, updateOf } from './helpers/room-harness';
 import { eventually } from './helpers/yjs-client';
 
 let database: OpenDatabase;
 let store: BoardStore;
 
 beforeEach(async () => {
-  database = await openDatabase({ dataDir: 'memory://' });
-  store = createBoardStore(database.db);
-  await database.db.insert(facilities).values({ id: 'f1', name: 'test' });
-  await database.db.insert(boards).values({ id: 'b1', facilityId: 'f1', title: 'b1', createdBy: 'test' });
+  ({ database, store } = await boardDatabase());
 });
 afterEach(() => database.close());
 

@@ -5,12 +5,12 @@
  */
 import { count, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { boardUpdates, boards, facilities } from '../drizzle/schema';
-import { openDatabase, type OpenDatabase } from '../server/db/database';
-import { createBoardStore, type BoardStore } from '../server/persistence/board-store';
+import { boardUpdates } from '../drizzle/schema';
+import type { OpenDatabase } from '../server/db/database';
+import type { BoardStore } from '../server/persistence/board-store';
 import { addIdea } from '../shared/board';
 import { CloseCode } from '../shared/close-codes';
-import { recordingConnection, registryWith, syncStep1Message, updateMessage, updateOf } from './helpers/room-harness';
+import { boardDatabase, recordingConnection, registryWith, syncStep1Message, updateMessage, updateOf } from './helpers/room-harness';
 import { eventually } from './helpers/yjs-client';
 
 const ideaUpdate = updateMessage(updateOf((doc) => addIdea(doc, { id: 'i1', text: 'idea', authorId: 'staff-1' })));
@@ -19,10 +19,7 @@ let database: OpenDatabase;
 let store: BoardStore;
 
 beforeEach(async () => {
-  database = await openDatabase({ dataDir: 'memory://' });
-  store = createBoardStore(database.db);
-  await database.db.insert(facilities).values({ id: 'f1', name: 'test' });
-  await database.db.insert(boards).values({ id: 'b1', facilityId: 'f1', title: 'b1', createdBy: 'test' });
+  ({ database, store } = await boardDatabase());
 });
 afterEach(() => database.close());
 

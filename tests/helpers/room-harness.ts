@@ -6,10 +6,20 @@ import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
+import { boards, facilities } from '../../drizzle/schema';
+import { openDatabase, type OpenDatabase } from '../../server/db/database';
 import { silentLogger } from '../../server/log';
-import type { BoardStore } from '../../server/persistence/board-store';
+import { createBoardStore, type BoardStore } from '../../server/persistence/board-store';
 import { Connection, type Actor } from '../../server/sync/connection';
 import { RoomRegistry } from '../../server/sync/registry';
+
+/** An in-memory PGlite with one facility and one board, `b1`, and a store over it. */
+export async function boardDatabase(): Promise<{ database: OpenDatabase; store: BoardStore }> {
+  const database = await openDatabase({ dataDir: 'memory://' });
+  await database.db.insert(facilities).values({ id: 'f1', name: 'test' });
+  await database.db.insert(boards).values({ id: 'b1', facilityId: 'f1', title: 'b1', createdBy: 'test' });
+  return { database, store: createBoardStore(database.db) };
+}
 
 export function registryWith(store: BoardStore): RoomRegistry {
   return new RoomRegistry({ store, limits: { compactAfterUpdates: 1000, unloadAfterMs: 60_000 }, log: silentLogger });
