@@ -6,20 +6,18 @@
  * Setup that is not the board's own UI (the board and the roster) goes through the HTTP API; every
  * change to the board document is made by tapping the screen. Wording comes from the message files.
  */
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_CATEGORIES } from '../../shared/categories';
-import { ApiClient } from '../helpers/api-client';
 import {
   boardFlows,
   browserAvailable,
   LAPTOP,
-  launchBrowser,
-  newPerson,
+  useBrowserSuite,
+  type Viewport,
   PHONE,
-  type Person,
 } from '../helpers/browser';
-import { ADMIN, startTestServer, type TestServer } from '../helpers/server';
+import { ADMIN } from '../helpers/server';
 
 const flows = boardFlows('ja');
 const { t } = flows;
@@ -34,34 +32,12 @@ const button = (scope: Page | Locator, name: string, options: { pressed?: boolea
   scope.getByRole('button', { name, exact: true, ...options });
 
 describe.skipIf(!browserAvailable())('the participant board, live on three devices', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let api: ApiClient;
-  const people: Person[] = [];
-
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startTestServer({ serveClient: true }), launchBrowser()]);
-    api = new ApiClient(server.url);
-    await api.login();
-  });
-  // Each test has its own board and devices; closing them keeps two cores free for the next.
-  afterEach(async () => {
-    await Promise.all(people.splice(0).map((person) => person.close()));
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
-  async function person(viewport = PHONE): Promise<Person> {
-    const created = await newPerson(browser, server.url, { viewport });
-    people.push(created);
-    return created;
-  }
+  const suite = useBrowserSuite();
+  const person = (viewport: Viewport = PHONE) => suite.person({ viewport });
 
   /** A fresh board with staff on a laptop and two guests on phones, all live on it. */
   async function meeting(title: string, extra: Record<string, unknown> = {}) {
-    const board = await api.createBoard(title, extra);
+    const board = await suite.api.createBoard(title, extra);
     const [staff, hana, ken] = await Promise.all([person(LAPTOP), person(), person()]);
     await Promise.all([
       flows.staffOpensBoard(staff.page, ADMIN, board.id),
@@ -172,7 +148,7 @@ describe.skipIf(!browserAvailable())('the participant board, live on three devic
     await idea(staff.page, 'ごみ箱をふやす').getByText(t('board.tally', { count: 1 }), { exact: true }).waitFor();
 
     // Staff lower the budget below Ken's two dots: they stay, and his screen says what to do.
-    await api.patch(`/api/boards/${board.id}`, { voteBudget: 1 });
+    await suite.api.patch(`/api/boards/${board.id}`, { voteBudget: 1 });
     const over = ken.page.getByTestId('dots-over');
     await over.getByText(t('board.dotsOverBudget', { budget: 1, count: 1 }), { exact: true }).waitFor();
     await flows.dotsLeftIs(ken.page, 0);

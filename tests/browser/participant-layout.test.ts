@@ -6,23 +6,21 @@
  *
  * With TEIAN_SCREENSHOT_DIR set, it also saves what each size shows, to look at by eye.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_CATEGORIES } from '../../shared/categories';
-import { ApiClient, expectOk } from '../helpers/api-client';
+import { expectOk } from '../helpers/api-client';
 import {
   boardFlows,
   browserAvailable,
   checkA11y,
   describeViolations,
   LAPTOP,
-  launchBrowser,
-  newPerson,
+  useBrowserSuite,
   screenshot,
-  type Person,
   type Viewport,
 } from '../helpers/browser';
-import { ADMIN, startTestServer, type TestServer } from '../helpers/server';
+import { ADMIN } from '../helpers/server';
 
 const SIZES: { name: string; viewport: Viewport }[] = [
   { name: 'phone', viewport: { width: 360, height: 740 } },
@@ -55,21 +53,7 @@ async function layoutProblems(page: Page): Promise<string[]> {
 }
 
 describe.skipIf(!browserAvailable())('the board at every size, and with axe', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let api: ApiClient;
-  const people: Person[] = [];
-
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startTestServer({ serveClient: true }), launchBrowser()]);
-    api = new ApiClient(server.url);
-    await api.login();
-  });
-  afterAll(async () => {
-    await Promise.all(people.map((person) => person.close()));
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = useBrowserSuite();
 
   describe.each(['ja', 'en'] as const)('in %s', (locale) => {
     const flows = boardFlows(locale);
@@ -77,11 +61,10 @@ describe.skipIf(!browserAvailable())('the board at every size, and with axe', ()
 
     it('has no axe violations and a deliberate layout at phone, tablet and PC sizes', { timeout: 120_000 }, async () => {
       const title = locale === 'ja' ? '作業の改善ボード' : 'Workshop ideas';
-      const board = await api.createBoard(title);
-      expectOk(await api.post('/api/participants', { displayName: locale === 'ja' ? '田中 みどり' : 'Midori Tanaka', reading: 'たなか みどり', avatar: '🌷' }));
-      const staff = await newPerson(browser, server.url, { viewport: LAPTOP, locale });
-      const hana = await newPerson(browser, server.url, { viewport: SIZES[0]!.viewport, locale });
-      people.push(staff, hana);
+      const board = await suite.api.createBoard(title);
+      expectOk(await suite.api.post('/api/participants', { displayName: locale === 'ja' ? '田中 みどり' : 'Midori Tanaka', reading: 'たなか みどり', avatar: '🌷' }));
+      const staff = await suite.person({ viewport: LAPTOP, locale });
+      const hana = await suite.person({ viewport: SIZES[0]!.viewport, locale });
 
       // The join page, as the QR code opens it.
       await hana.page.goto(`/join/${board.joinCode}`);

@@ -3,21 +3,19 @@
  * a session that survives a reload, and a board that keeps working without a connection: ideas
  * and votes made offline stay on the device across a reload and reach the others on reconnect.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, expectOk } from '../helpers/api-client';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { expectOk } from '../helpers/api-client';
 import {
   boardFlows,
   browserAvailable,
   LAPTOP,
-  launchBrowser,
-  newPerson,
+  useBrowserSuite,
   PHONE,
   waitUntilLive,
-  type Person,
   type Viewport,
 } from '../helpers/browser';
-import { ADMIN, startTestServer, type TestServer } from '../helpers/server';
+import { ADMIN } from '../helpers/server';
 
 const flows = boardFlows('ja');
 const { t } = flows;
@@ -25,33 +23,12 @@ const { t } = flows;
 const connectionIs = (page: Page, state: string) => page.locator(`[role="status"][data-state="${state}"]`).waitFor();
 
 describe.skipIf(!browserAvailable())('joining, and the board without a connection', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let api: ApiClient;
-  const people: Person[] = [];
-
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startTestServer({ serveClient: true }), launchBrowser()]);
-    api = new ApiClient(server.url);
-    await api.login();
-  });
-  afterEach(async () => {
-    await Promise.all(people.splice(0).map((person) => person.close()));
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
-  async function person(viewport: Viewport = PHONE): Promise<Person> {
-    const created = await newPerson(browser, server.url, { viewport });
-    people.push(created);
-    return created;
-  }
+  const suite = useBrowserSuite();
+  const person = (viewport: Viewport = PHONE) => suite.person({ viewport });
 
   it('joins from the QR link with a name card and PIN, says plainly what to do after a wrong one, and stays in after a reload', async () => {
-    const board = await api.createBoard('QRのボード');
-    expectOk(await api.post('/api/participants', { displayName: '佐藤 一郎', reading: 'さとう いちろう', avatar: '🐢', pin: '2468' }));
+    const board = await suite.api.createBoard('QRのボード');
+    expectOk(await suite.api.post('/api/participants', { displayName: '佐藤 一郎', reading: 'さとう いちろう', avatar: '🐢', pin: '2468' }));
     const { page, pageErrors } = await person();
 
     // A code that does not exist: the page says so and what to do next.
@@ -81,7 +58,7 @@ describe.skipIf(!browserAvailable())('joining, and the board without a connectio
   });
 
   it('keeps posting and voting offline, across a reload, and merges on reconnect', { timeout: 90_000 }, async () => {
-    const board = await api.createBoard('オフラインのボード');
+    const board = await suite.api.createBoard('オフラインのボード');
     const [ken, hana, staff] = await Promise.all([person(), person(), person(LAPTOP)]);
     await flows.guestJoins(ken.page, board.joinCode!, 'けん');
     await flows.guestJoins(hana.page, board.joinCode!, 'はな');

@@ -17,6 +17,9 @@ import { accessSync, constants } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { ApiClient } from './api-client';
+import { startTestServer, type TestServer } from './server';
 import type { Result } from 'axe-core';
 import ja from '../../client/src/i18n/ja.json';
 import en from '../../client/src/i18n/en.json';
@@ -122,6 +125,61 @@ export async function newPerson(
   const pageErrors: Error[] = [];
   page.on('pageerror', (error) => pageErrors.push(error));
   return { context, page, pageErrors, close: () => context.close() };
+}
+
+export interface BrowserSuite {
+  readonly server: TestServer;
+  readonly browser: Browser;
+  /** Signed in as the admin, for setting a scene up through the API. */
+  readonly api: ApiClient;
+  /** A new person on a new device, closed after the test. */
+  person(options?: PersonOptions): Promise<Person>;
+}
+
+/**
+ * One server serving the built client, one browser and a staff API client for a whole `describe`;
+ * the people a test opens are closed after it, which keeps the two cores free for the next test.
+ * Call it inside the `describe`.
+ */
+export function useBrowserSuite(): BrowserSuite {
+  let server: TestServer | undefined;
+  let browser: Browser | undefined;
+  let api: ApiClient | undefined;
+  const people: Person[] = [];
+  const ready = <T>(value: T | undefined, name: string): T => {
+    if (value === undefined) throw new Error(`the browser suite's ${name} is used before beforeAll ran`);
+    return value;
+  };
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startTestServer({ serveClient: true }), launchBrowser()]);
+    api = new ApiClient(server.url);
+    await api.login();
+  });
+  afterEach(async () => {
+    await Promise.all(people.splice(0).map((person) => person.close()));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  return {
+    get server() {
+      return ready(server, 'server');
+    },
+    get browser() {
+      return ready(browser, 'browser');
+    },
+    get api() {
+      return ready(api, 'api');
+    },
+    async person(options) {
+      const created = await newPerson(ready(browser, 'browser'), ready(server, 'server').url, options);
+      people.push(created);
+      return created;
+    },
+  };
 }
 
 /**
