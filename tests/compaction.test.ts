@@ -54,7 +54,9 @@ describe.each(databaseKinds())('compaction on %s', (kind) => {
     await eventually(() => expect(boardToJson(watcher.doc)).toEqual(boardToJson(writer.doc)), { timeoutMs: 30_000 });
     const expected = boardToJson(writer.doc);
 
-    // While loaded, the log holds only the tail past the last compaction.
+    // While loaded, the log holds only the tail past the last compaction. The room compacts after
+    // it relays, so wait until its queue (and the compaction) has finished.
+    await server.registry.withRoom(board.id, (room) => room.settled());
     const loaded = await countRows(board.id);
     expect(loaded.compactions).toBe(1);
     expect(loaded.updates).toBeLessThan(THRESHOLD);
