@@ -92,18 +92,25 @@ export function boardRoots(doc: Y.Doc) {
  * Writes a new board's `meta`. Only the server calls this, once, when the board is created, so that
  * no two peers ever race to create the nested timer map.
  */
+/** A new board's meta: collecting ideas, tallies visible, no timer. */
+export function newMeta(init: { title: string; voteBudget: number }): Meta {
+  return {
+    title: init.title,
+    phase: 'collect',
+    voteBudget: init.voteBudget,
+    votesHidden: false,
+    timer: { endsAt: null, label: '', paused: false },
+  };
+}
+
 export function initBoard(doc: Y.Doc, init: { title: string; voteBudget: number }): void {
+  const { timer, ...fields } = newMeta(init);
   doc.transact(() => {
     const { meta } = boardRoots(doc);
-    meta.set('title', init.title);
-    meta.set('phase', 'collect');
-    meta.set('voteBudget', init.voteBudget);
-    meta.set('votesHidden', false);
-    const timer = new Y.Map<unknown>();
-    timer.set('endsAt', null);
-    timer.set('label', '');
-    timer.set('paused', false);
-    meta.set('timer', timer);
+    for (const [key, value] of Object.entries(fields)) meta.set(key, value);
+    const timerMap = new Y.Map<unknown>();
+    for (const [key, value] of Object.entries(timer)) timerMap.set(key, value);
+    meta.set('timer', timerMap);
   });
 }
 

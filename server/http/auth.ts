@@ -32,7 +32,7 @@ export function authRoutes(deps: AppDeps) {
       // Verify even for an unknown login, so the answer takes as long either way.
       const valid = await verifySecret(password, staff?.passwordHash ?? DUMMY_HASH);
       if (!staff || !valid || !staff.active) throw apiError(401, 'The login or the password is not right');
-      await startSession(c, await sessions.open({ kind: 'staff', facilityId: staff.facilityId, staffId: staff.id }));
+      startSession(c, await sessions.open({ kind: 'staff', facilityId: staff.facilityId, staffId: staff.id }));
       return c.json(meOf({ kind: 'staff', facilityId: staff.facilityId, staff }));
     })
 
@@ -54,12 +54,12 @@ export function authRoutes(deps: AppDeps) {
         throw apiError(403, 'This setup link was already used or is not valid. Restart the server for a new one.');
       }
       const staffId = await createAdmin(db, bootstrap.facilityId, { login, name, password });
-      await startSession(c, await sessions.open({ kind: 'staff', facilityId: bootstrap.facilityId, staffId }));
+      startSession(c, await sessions.open({ kind: 'staff', facilityId: bootstrap.facilityId, staffId }));
       return c.json(meOf({ kind: 'staff', facilityId: bootstrap.facilityId, staff: { id: staffId, name, role: 'admin' } }), 201);
     });
 }
 
-export async function startSession(c: Context, session: { token: string; maxAgeSeconds: number }) {
+export function startSession(c: Context, session: { token: string; maxAgeSeconds: number }): void {
   setCookie(c, SESSION_COOKIE, session.token, {
     httpOnly: true,
     sameSite: 'Lax',

@@ -79,7 +79,7 @@ export function joinRoutes({ db, sessions }: AppDeps) {
       }
       if (!person) throw apiError(500, 'The guest could not be added');
       const subject = { facilityId: board.facilityId, boardId: board.id };
-      await startSession(c, await sessions.open({ kind: 'participant', participantId: person.id, ...subject }));
+      startSession(c, await sessions.open({ kind: 'participant', participantId: person.id, ...subject }));
       return c.json(
         meOf({
           kind: 'participant',

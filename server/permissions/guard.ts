@@ -11,7 +11,7 @@
  * even when the same sync also carried, say, a vote from before the phase changed.
  */
 import type * as Y from 'yjs';
-import { boardRoots, initBoard } from '../../shared/board';
+import { boardRoots, newMeta } from '../../shared/board';
 import type { IdeaEntry, MetaEntry, ProjectEntry, ThanksEntry, VotesEntry } from '../../shared/board-schema';
 import { checkChange, type Actor, type EntryChange, type RuleContext, type Violation } from '../../shared/permissions';
 import {
@@ -161,16 +161,10 @@ export class BoardGuard {
     }
   }
 
-  /** Meta as stored; a board from before meta existed gets the defaults a new board has. */
+  /** Meta as stored; a board whose meta does not parse is judged as a new board would be. */
   #readStoredMeta(): MetaEntry {
     const read = readMetaEntry(this.#roots);
-    if (read.ok) return read.value;
-    const defaults = new (this.#doc.constructor as typeof Y.Doc)();
-    initBoard(defaults, { title: '', voteBudget: 3 });
-    const fallback = readMetaEntry(boardRoots(defaults));
-    defaults.destroy();
-    if (!fallback.ok) throw new Error('initBoard writes a meta that does not parse');
-    return fallback.value;
+    return read.ok ? read.value : newMeta({ title: '', voteBudget: 3 });
   }
 }
 
