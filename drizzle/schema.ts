@@ -18,6 +18,7 @@ import {
   text,
   timestamp,
 } from 'drizzle-orm/pg-core';
+import { VOTE_BUDGET_DEFAULT } from '../shared/limits';
 
 /** `bytea` as a Uint8Array on both drivers (postgres.js hands out Buffers, PGlite Uint8Arrays). */
 const bytes = customType<{ data: Uint8Array; driverData: Uint8Array }>({
@@ -73,7 +74,7 @@ export const boards = pgTable(
     facilityId: text('facility_id').notNull().references(() => facilities.id),
     title: text('title').notNull(),
     description: text('description').notNull().default(''),
-    voteBudget: integer('vote_budget').notNull().default(3),
+    voteBudget: integer('vote_budget').notNull().default(VOTE_BUDGET_DEFAULT),
     allowGuests: boolean('allow_guests').notNull().default(true),
     allowAnonymous: boolean('allow_anonymous').notNull().default(true),
     /** Six digits; null once the board is closed. Unique among boards that have one. */

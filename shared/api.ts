@@ -4,37 +4,55 @@
  */
 import { z } from 'zod';
 import type { Category } from './categories';
+import {
+  AVATAR_MAX,
+  BOARD_DESCRIPTION_MAX,
+  BOARD_TITLE_MAX,
+  DISPLAY_NAME_MAX,
+  ID_MAX,
+  LOGIN_MAX,
+  PASSWORD_MAX,
+  PASSWORD_MIN,
+  READING_MAX,
+  STAFF_NAME_MAX,
+  VOTE_BUDGET_DEFAULT,
+  VOTE_BUDGET_MAX,
+  VOTE_BUDGET_MIN,
+} from './limits';
 
 const trimmed = (max: number) => z.string().trim().min(1).max(max);
 
 export const loginBody = z.object({
-  login: trimmed(100),
-  password: z.string().min(1).max(200),
+  login: trimmed(LOGIN_MAX),
+  password: z.string().min(1).max(PASSWORD_MAX),
 });
 
 /** Staff passwords: long enough to resist guessing, short enough to type on a tablet. */
-const password = z.string().min(10).max(200);
+const password = z.string().min(PASSWORD_MIN).max(PASSWORD_MAX);
 
 export const setupBody = z.object({
   token: z.string().min(1).max(200),
-  login: trimmed(100),
-  name: trimmed(100),
+  login: trimmed(LOGIN_MAX),
+  name: trimmed(STAFF_NAME_MAX),
   password,
 });
 
+/** A board's vote budget, whole dots within the limits. */
+const voteBudget = z.int().min(VOTE_BUDGET_MIN).max(VOTE_BUDGET_MAX);
+
 export const boardCreateBody = z.object({
-  title: trimmed(100),
-  description: z.string().trim().max(1000).default(''),
-  voteBudget: z.int().min(1).max(20).default(3),
+  title: trimmed(BOARD_TITLE_MAX),
+  description: z.string().trim().max(BOARD_DESCRIPTION_MAX).default(''),
+  voteBudget: voteBudget.default(VOTE_BUDGET_DEFAULT),
   allowGuests: z.boolean().default(true),
   allowAnonymous: z.boolean().default(true),
 });
 
 export const boardPatchBody = z
   .object({
-    title: trimmed(100),
-    description: z.string().trim().max(1000),
-    voteBudget: z.int().min(1).max(20),
+    title: trimmed(BOARD_TITLE_MAX),
+    description: z.string().trim().max(BOARD_DESCRIPTION_MAX),
+    voteBudget,
     allowGuests: z.boolean(),
     allowAnonymous: z.boolean(),
   })
@@ -44,17 +62,17 @@ export const boardPatchBody = z
 const pin = z.string().regex(/^\d{4}$/, 'A PIN is four digits');
 
 export const participantCreateBody = z.object({
-  displayName: trimmed(50),
-  reading: z.string().trim().max(100).default(''),
-  avatar: z.string().trim().max(64).default(''),
+  displayName: trimmed(DISPLAY_NAME_MAX),
+  reading: z.string().trim().max(READING_MAX).default(''),
+  avatar: z.string().trim().max(AVATAR_MAX).default(''),
   pin: pin.optional(),
 });
 
 export const participantPatchBody = z
   .object({
-    displayName: trimmed(50),
-    reading: z.string().trim().max(100),
-    avatar: z.string().trim().max(64),
+    displayName: trimmed(DISPLAY_NAME_MAX),
+    reading: z.string().trim().max(READING_MAX),
+    avatar: z.string().trim().max(AVATAR_MAX),
     pin: pin.nullable(),
     active: z.boolean(),
   })
@@ -67,9 +85,9 @@ export const joinCodeParam = z.string().regex(/^\d{6}$/, 'A join code is six dig
 export const joinBody = z
   .object({
     code: joinCodeParam,
-    participantId: z.string().min(1).max(64).optional(),
+    participantId: z.string().min(1).max(ID_MAX).optional(),
     pin: pin.optional(),
-    guestName: trimmed(50).optional(),
+    guestName: trimmed(DISPLAY_NAME_MAX).optional(),
   })
   .refine((body) => (body.participantId === undefined) !== (body.guestName === undefined), {
     message: 'Give either participantId or guestName',
@@ -162,6 +180,7 @@ export const ERROR_CODES = [
   'not_found',
   'conflict',
   'rate_limited',
+  'unavailable',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -173,6 +192,7 @@ const ERROR_CODE_BY_STATUS: Record<number, ErrorCode> = {
   404: 'not_found',
   409: 'conflict',
   429: 'rate_limited',
+  503: 'unavailable',
 };
 
 /** The error code that goes with an HTTP status (anything unlisted is `internal`). */

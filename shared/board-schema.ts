@@ -4,13 +4,28 @@
  * schemas decide what the server accepts: unknown keys, wrong types and over-long texts are refused.
  */
 import { z } from 'zod';
-import { HELP_LEVELS, IDEA_STATUSES, IDEA_TEXT_MAX, PHASES, PROJECT_STATUSES } from './board';
+import { HELP_LEVELS, IDEA_STATUSES, PHASES, PROJECT_STATUSES } from './board';
+import {
+  BOARD_TITLE_MAX,
+  CATEGORY_MAX,
+  DOTS_PER_IDEA_MAX,
+  ID_MAX,
+  IDEA_TEXT_MAX,
+  PROJECT_STEPS_MAX,
+  PROJECT_TITLE_MAX,
+  STEP_TEXT_MAX,
+  TIMER_LABEL_MAX,
+  VOTE_BUDGET_MAX,
+  VOTE_BUDGET_MIN,
+} from './limits';
 
-export const CATEGORY_MAX = 40;
-export const PROJECT_TITLE_MAX = 200;
-export const STEP_TEXT_MAX = 200;
+/**
+ * @deprecated Import these from `shared/limits`; kept only until `client/src/state/board.svelte.ts`
+ * does.
+ */
+export { PROJECT_TITLE_MAX, STEP_TEXT_MAX };
 
-const id = z.string().min(1).max(64);
+const id = z.string().min(1).max(ID_MAX);
 const time = z.number().int().nonnegative();
 
 export const ideaSchema = z.strictObject({
@@ -41,23 +56,23 @@ export const projectSchema = z.strictObject({
   members: z.record(id, z.literal(true)),
   status: z.enum(PROJECT_STATUSES),
   createdAt: time,
-  steps: z.array(stepSchema).max(100),
+  steps: z.array(stepSchema).max(PROJECT_STEPS_MAX),
 });
 
 export const metaSchema = z.strictObject({
-  title: z.string().max(100),
+  title: z.string().max(BOARD_TITLE_MAX),
   phase: z.enum(PHASES),
-  voteBudget: z.number().int().min(1).max(20),
+  voteBudget: z.number().int().min(VOTE_BUDGET_MIN).max(VOTE_BUDGET_MAX),
   votesHidden: z.boolean(),
   timer: z.strictObject({
     endsAt: time.nullable(),
-    label: z.string().max(100),
+    label: z.string().max(TIMER_LABEL_MAX),
     paused: z.boolean(),
   }),
 });
 
 /** One voter's dots: whole, positive numbers (a dot taken back removes the key or lowers it). */
-export const votesSchema = z.record(id, z.number().int().nonnegative().max(100));
+export const votesSchema = z.record(id, z.number().int().nonnegative().max(DOTS_PER_IDEA_MAX));
 export const thanksSchema = z.record(id, z.literal(true));
 
 export type IdeaEntry = z.infer<typeof ideaSchema>;

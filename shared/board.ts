@@ -6,6 +6,7 @@
  * the permission check) as one update.
  */
 import * as Y from 'yjs';
+import { IDEA_TEXT_MAX, VOTE_BUDGET_DEFAULT } from './limits';
 
 export const PHASES = ['collect', 'vote', 'projects', 'closed'] as const;
 export type Phase = (typeof PHASES)[number];
@@ -19,7 +20,11 @@ export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
 export const HELP_LEVELS = ['none', 'prompted', 'scribed'] as const;
 export type HelpLevel = (typeof HELP_LEVELS)[number];
 
-export const IDEA_TEXT_MAX = 500;
+/**
+ * @deprecated Import it from `shared/limits`; kept only until `client/src/state/board.svelte.ts`
+ * does.
+ */
+export { IDEA_TEXT_MAX };
 
 export interface Idea {
   id: string;
@@ -121,7 +126,7 @@ export function readMeta(doc: Y.Doc): Meta {
   return {
     title: stringOr(meta.get('title'), ''),
     phase: oneOf(meta.get('phase'), PHASES, 'collect'),
-    voteBudget: numberOr(meta.get('voteBudget'), 3),
+    voteBudget: numberOr(meta.get('voteBudget'), VOTE_BUDGET_DEFAULT),
     votesHidden: meta.get('votesHidden') === true,
     timer: {
       endsAt: numberOr(timerMap?.get('endsAt'), null),

@@ -7,6 +7,7 @@
 import { asc, count } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiError, Board, Participant } from '../shared/api';
+import { BOARD_DESCRIPTION_MAX, BOARD_TITLE_MAX, DISPLAY_NAME_MAX, VOTE_BUDGET_MAX, VOTE_BUDGET_MIN } from '../shared/limits';
 import { boardSnapshots, boardUpdates, boards, facilities, participants, sessions, staffUsers } from '../drizzle/schema';
 import { ApiClient, expectOk, type ApiAnswer } from './helpers/api-client';
 import { databaseKinds, type DatabaseKind } from './helpers/databases';
@@ -64,15 +65,15 @@ type AppName = 'main' | 'setup' | 'login';
 const board = { title: 'string', description: 'string', voteBudget: 'int', allowGuests: 'boolean', allowAnonymous: 'boolean' } as const;
 const boardRanges: JsonRoute['outOfRange'] = [
   ['a blank title', 'title', '   '],
-  ['a 101-character title', 'title', 'あ'.repeat(101)],
-  ['a 1001-character description', 'description', 'x'.repeat(1001)],
-  ['a vote budget of 0', 'voteBudget', 0],
-  ['a vote budget of 21', 'voteBudget', 21],
+  [`a ${BOARD_TITLE_MAX + 1}-character title`, 'title', 'あ'.repeat(BOARD_TITLE_MAX + 1)],
+  [`a ${BOARD_DESCRIPTION_MAX + 1}-character description`, 'description', 'x'.repeat(BOARD_DESCRIPTION_MAX + 1)],
+  [`a vote budget of ${VOTE_BUDGET_MIN - 1}`, 'voteBudget', VOTE_BUDGET_MIN - 1],
+  [`a vote budget of ${VOTE_BUDGET_MAX + 1}`, 'voteBudget', VOTE_BUDGET_MAX + 1],
 ];
 const person = { displayName: 'string', reading: 'string', avatar: 'string', pin: 'pin' } as const;
 const personRanges: JsonRoute['outOfRange'] = [
   ['a blank name', 'displayName', ''],
-  ['a 51-character name', 'displayName', 'あ'.repeat(51)],
+  [`a ${DISPLAY_NAME_MAX + 1}-character name`, 'displayName', 'あ'.repeat(DISPLAY_NAME_MAX + 1)],
   ['a 3-digit PIN', 'pin', '123'],
   ['a 5-digit PIN', 'pin', '12345'],
   ['a PIN with letters', 'pin', '12a4'],
@@ -172,7 +173,7 @@ const ROUTES: JsonRoute[] = [
     fields: { code: 'code', guestName: 'string' },
     required: ['code', 'guestName'],
     namesFields: false,
-    outOfRange: [['a 7-digit code', 'code', '1234567'], ['a blank guest name', 'guestName', '  '], ['a 51-character guest name', 'guestName', 'あ'.repeat(51)]],
+    outOfRange: [['a 7-digit code', 'code', '1234567'], ['a blank guest name', 'guestName', '  '], [`a ${DISPLAY_NAME_MAX + 1}-character guest name`, 'guestName', 'あ'.repeat(DISPLAY_NAME_MAX + 1)]],
     app: 'main',
     as: 'stranger',
   },
