@@ -9,6 +9,7 @@
  * document has all ideas. Runs alternate between the two servers to spread out machine noise,
  * after one discarded warm-up round each.
  */
+import { allowAll, enforceRules } from '../server/permissions/policy';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
@@ -59,6 +60,7 @@ export async function permissionsCost(): Promise<PermissionsCostResult> {
 }
 
 function benchServer(checkPermissions: boolean): Promise<RunningServer> {
+  const policy = checkPermissions ? enforceRules : allowAll;
   const base = configFromEnv({});
   return startServer(
     {
@@ -71,7 +73,7 @@ function benchServer(checkPermissions: boolean): Promise<RunningServer> {
       clientDir: '/nonexistent',
       sync: { ...base.sync, maxMessagesPerSecond: 1_000_000 },
     },
-    { log: silentLogger, checkPermissions },
+    { log: silentLogger, policy },
   );
 }
 

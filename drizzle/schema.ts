@@ -143,22 +143,31 @@ export const boardSnapshots = pgTable(
   (t) => [index('board_snapshots_board_idx').on(t.boardId, t.upToSeq)],
 );
 
-/** History derived on the server from each accepted update, attributed to the connection (spec 7). */
+/**
+ * History derived on the server from each accepted update, attributed to the connection (spec 7),
+ * written in the same transaction as the update it came from (server/history/derive.ts). `seq` names
+ * that update; compaction may remove the log row later, the event stays. Indexed for the history
+ * queries: a board's events by time, an idea's or a project's timeline, a person's contributions.
+ */
 export const boardEvents = pgTable(
   'board_events',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     boardId: text('board_id').notNull().references(() => boards.id),
+    /** The update this event came with; null for events that no update carries (a meeting closed). */
+    seq: bigint('seq', { mode: 'number' }),
     type: text('type').notNull(),
     actorId: text('actor_id').notNull(),
     ideaId: text('idea_id'),
     projectId: text('project_id'),
+    stepId: text('step_id'),
     data: jsonb('data').notNull().default(sql`'{}'::jsonb`),
     createdAt: createdAt(),
   },
   (t) => [
     index('board_events_board_idx').on(t.boardId, t.createdAt),
     index('board_events_actor_idx').on(t.actorId, t.createdAt),
+    index('board_events_idea_idx').on(t.ideaId, t.createdAt),
+    index('board_events_project_idx').on(t.projectId, t.createdAt),
   ],
 );
-

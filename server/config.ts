@@ -23,8 +23,16 @@ export interface Config {
 /** The relay's limits and timings (spec 4), each configurable. */
 export interface SyncLimits {
   maxMessageBytes: number;
-  /** Messages a connection may send per second, sustained, before it is closed. */
+  /** Messages a connection may send per second, sustained; above it the connection is throttled. */
   maxMessagesPerSecond: number;
+  /** How long a connection may stay throttled before it counts as a flood and is closed (4529). */
+  floodAfterMs: number;
+  /** Queued, uncommitted messages of one connection beyond which the room stops reading it. */
+  maxBacklogMessages: number;
+  /** The same bound in bytes. */
+  maxBacklogBytes: number;
+  /** How long shutdown waits for queued updates to be stored (a database outage must not hang it). */
+  shutdownDeadlineMs: number;
   /** Log rows past the latest snapshot that trigger a compaction. */
   compactAfterUpdates: number;
   /** How long a board with no connections stays in memory. */
@@ -34,6 +42,10 @@ export interface SyncLimits {
 export const defaultSyncLimits: SyncLimits = {
   maxMessageBytes: 1024 * 1024,
   maxMessagesPerSecond: 100,
+  floodAfterMs: 30_000,
+  maxBacklogMessages: 500,
+  maxBacklogBytes: 8 * 1024 * 1024,
+  shutdownDeadlineMs: 10_000,
   compactAfterUpdates: 1000,
   unloadAfterMs: 30_000,
 };
@@ -55,6 +67,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     sync: {
       maxMessageBytes: integer(env.TEIAN_MAX_MESSAGE_BYTES, defaultSyncLimits.maxMessageBytes, 'TEIAN_MAX_MESSAGE_BYTES'),
       maxMessagesPerSecond: integer(env.TEIAN_MAX_MESSAGES_PER_SECOND, defaultSyncLimits.maxMessagesPerSecond, 'TEIAN_MAX_MESSAGES_PER_SECOND'),
+      floodAfterMs: integer(env.TEIAN_FLOOD_AFTER_MS, defaultSyncLimits.floodAfterMs, 'TEIAN_FLOOD_AFTER_MS'),
+      maxBacklogMessages: integer(env.TEIAN_MAX_BACKLOG_MESSAGES, defaultSyncLimits.maxBacklogMessages, 'TEIAN_MAX_BACKLOG_MESSAGES'),
+      maxBacklogBytes: integer(env.TEIAN_MAX_BACKLOG_BYTES, defaultSyncLimits.maxBacklogBytes, 'TEIAN_MAX_BACKLOG_BYTES'),
+      shutdownDeadlineMs: integer(env.TEIAN_SHUTDOWN_DEADLINE_MS, defaultSyncLimits.shutdownDeadlineMs, 'TEIAN_SHUTDOWN_DEADLINE_MS'),
       compactAfterUpdates: integer(env.TEIAN_COMPACT_AFTER_UPDATES, defaultSyncLimits.compactAfterUpdates, 'TEIAN_COMPACT_AFTER_UPDATES'),
       unloadAfterMs: integer(env.TEIAN_UNLOAD_AFTER_MS, defaultSyncLimits.unloadAfterMs, 'TEIAN_UNLOAD_AFTER_MS'),
     },

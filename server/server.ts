@@ -16,6 +16,7 @@ import { openDatabase, type OpenDatabase } from './db/database';
 import { createLogger, type Logger } from './log';
 import { createMetrics } from './metrics';
 import { createBoardStore } from './persistence/board-store';
+import type { ChangePolicy } from './permissions/policy';
 import { RoomRegistry } from './sync/registry';
 import { attachRelay } from './sync/websocket';
 
@@ -37,13 +38,13 @@ export interface RunningServer extends BuiltServer {
 
 export interface ServerOptions {
   log?: Logger;
-  /** False only in the benchmark that measures what the permission check costs. */
-  checkPermissions?: boolean;
+  /** Whether an actor may make a change: spec 6 (`enforceRules`) unless a benchmark passes `allowAll`. */
+  policy?: ChangePolicy;
 }
 
 export async function buildServer(
   config: Config,
-  { log = createLogger(), checkPermissions = true }: ServerOptions = {},
+  { log = createLogger(), policy }: ServerOptions = {},
 ): Promise<BuiltServer> {
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   const { db } = database;
@@ -55,7 +56,7 @@ export async function buildServer(
     limits: config.sync,
     log,
     metrics: metrics.sync,
-    checkPermissions,
+    policy,
   });
   metrics.observe({ loadedBoards: () => registry.loadedCount, connections: () => registry.connectionCount });
   const tokens = createBoardTokens(secret);
@@ -76,7 +77,7 @@ export async function buildServer(
     tokens,
     setupToken: bootstrap.setup.token,
     async close() {
-      await registry.closeAll();
+      await registry.closeAll(config.sync.shutdownDeadlineMs);
       await database.close();
     },
   };

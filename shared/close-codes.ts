@@ -16,12 +16,16 @@ export const CloseCode = {
   notFound: 4404,
   /** A message over the size limit. */
   tooLarge: 4413,
-  /** Sustained flooding over the message-rate limit. */
-  tooManyMessages: 4429,
   /** The board could not be loaded from storage; nothing was sent and nothing was stored. */
   loadFailed: 4500,
   /** The server is shutting down; reconnect later. */
   goingAway: 4503,
+  /**
+   * A flood far above any client's need: the connection stayed throttled (reads paused at the
+   * message-rate limit) for longer than the flood limit allows. HTTP's 429, moved into the range a
+   * stock client retries with backoff, so that whatever it still holds is sent after all.
+   */
+  flooding: 4529,
 } as const;
 
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];

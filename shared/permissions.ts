@@ -6,50 +6,49 @@
  * it to one changed entry of the document (an idea, a project, one voter's dots, …) given the entry
  * before and after the change, and names the rule that a forbidden change breaks.
  */
-import type { ActorRole } from './api';
+import type { Actor } from './actor';
 import type { Phase } from './board';
 import type { IdeaEntry, MetaEntry, ProjectEntry, ThanksEntry, VotesEntry } from './board-schema';
+import { exhaustive } from './exhaustive';
 
-export interface Actor {
-  id: string;
-  role: ActorRole;
-}
+/** What the rules look at of an actor: who, in which role. */
+export type RuleActor = Pick<Actor, 'id' | 'role'>;
 
-const isStaff = (actor: Actor) => actor.role === 'staff';
+const isStaff = (actor: RuleActor) => actor.role === 'staff';
 /** Guests have exactly a participant's rights. */
-const isParticipant = (actor: Actor) => actor.role === 'participant' || actor.role === 'guest';
+const isParticipant = (actor: RuleActor) => actor.role === 'participant' || actor.role === 'guest';
 
 type ProjectPeople = Pick<ProjectEntry, 'leadId' | 'members'>;
-const isLeadOrMember = (actor: Actor, project: ProjectPeople) =>
+const isLeadOrMember = (actor: RuleActor, project: ProjectPeople) =>
   project.leadId === actor.id || project.members[actor.id] === true;
 
 /** The spec's permission table. A viewer (the projector) may do nothing. */
 export const can = {
   // create an idea (authorId = self): participant in phase `collect`; staff always
-  postIdea: (actor: Actor, phase: Phase) => isStaff(actor) || (isParticipant(actor) && phase === 'collect'),
+  postIdea: (actor: RuleActor, phase: Phase) => isStaff(actor) || (isParticipant(actor) && phase === 'collect'),
   // edit or delete an idea: participant their own, in `collect`; staff any
-  editIdea: (actor: Actor, phase: Phase, idea: Pick<IdeaEntry, 'authorId'>) =>
+  editIdea: (actor: RuleActor, phase: Phase, idea: Pick<IdeaEntry, 'authorId'>) =>
     isStaff(actor) || (isParticipant(actor) && idea.authorId === actor.id && phase === 'collect'),
   // set status, mergedInto, category: staff
-  curateIdeas: (actor: Actor) => isStaff(actor),
+  curateIdeas: (actor: RuleActor) => isStaff(actor),
   // write votes/<actor>: participant their own, in phase `vote`; staff their own
-  vote: (actor: Actor, phase: Phase) => isStaff(actor) || (isParticipant(actor) && phase === 'vote'),
+  vote: (actor: RuleActor, phase: Phase) => isStaff(actor) || (isParticipant(actor) && phase === 'vote'),
   // write thanks/<actor>: their own
-  thank: (actor: Actor) => isStaff(actor) || isParticipant(actor),
+  thank: (actor: RuleActor) => isStaff(actor) || isParticipant(actor),
   // meta (phase, timer, budget, votesHidden): staff
-  runMeeting: (actor: Actor) => isStaff(actor),
+  runMeeting: (actor: RuleActor) => isStaff(actor),
   // create a project: staff
-  createProject: (actor: Actor) => isStaff(actor),
+  createProject: (actor: RuleActor) => isStaff(actor),
   // claim lead ('' → self): participant; staff set any
-  claimLead: (actor: Actor, project: ProjectPeople) =>
+  claimLead: (actor: RuleActor, project: ProjectPeople) =>
     isStaff(actor) || (isParticipant(actor) && project.leadId === ''),
   // release lead (self → ''): participant; staff set any
-  releaseLead: (actor: Actor, project: ProjectPeople) =>
+  releaseLead: (actor: RuleActor, project: ProjectPeople) =>
     isStaff(actor) || (isParticipant(actor) && project.leadId === actor.id),
   // join/leave members: self only; staff any
-  joinProject: (actor: Actor) => isStaff(actor) || isParticipant(actor),
+  joinProject: (actor: RuleActor) => isStaff(actor) || isParticipant(actor),
   // add, edit, tick steps: lead or member of that project; staff any
-  editSteps: (actor: Actor, project: ProjectPeople) =>
+  editSteps: (actor: RuleActor, project: ProjectPeople) =>
     isStaff(actor) || (isParticipant(actor) && isLeadOrMember(actor, project)),
 } as const;
 
@@ -86,7 +85,7 @@ export interface Violation {
 }
 
 /** Null when `actor` may make `change`; otherwise the rule it breaks. */
-export function checkChange(actor: Actor, change: EntryChange, context: RuleContext): Violation | null {
+export function checkChange(actor: RuleActor, change: EntryChange, context: RuleContext): Violation | null {
   if (actor.role === 'viewer') return refuse('viewer.read-only', 'a projector connection may not change the board');
   switch (change.kind) {
     case 'meta':
@@ -104,7 +103,7 @@ export function checkChange(actor: Actor, change: EntryChange, context: RuleCont
   }
 }
 
-function checkIdea(actor: Actor, before: IdeaEntry | null, after: IdeaEntry | null, phase: Phase): Violation | null {
+function checkIdea(actor: RuleActor, before: IdeaEntry | null, after: IdeaEntry | null, phase: Phase): Violation | null {
   if (!before && !after) return null;
   if (!before && after) {
     if (!can.postIdea(actor, phase)) return refuse('idea.create', 'ideas are posted in the collect phase');
@@ -132,7 +131,7 @@ function checkIdea(actor: Actor, before: IdeaEntry | null, after: IdeaEntry | nu
   return null;
 }
 
-function checkProject(actor: Actor, before: ProjectEntry | null, after: ProjectEntry | null): Violation | null {
+function checkProject(actor: RuleActor, before: ProjectEntry | null, after: ProjectEntry | null): Violation | null {
   if (!before || !after) {
     if (!before && !after) return null;
     return can.createProject(actor) ? null : refuse('project.staff', 'only staff create or remove projects');
@@ -157,7 +156,7 @@ function checkProject(actor: Actor, before: ProjectEntry | null, after: ProjectE
   return checkSteps(actor, before, after);
 }
 
-function checkSteps(actor: Actor, before: ProjectEntry, after: ProjectEntry): Violation | null {
+function checkSteps(actor: RuleActor, before: ProjectEntry, after: ProjectEntry): Violation | null {
   if (JSON.stringify(before.steps) === JSON.stringify(after.steps)) return null;
   if (!can.editSteps(actor, after)) return refuse('project.steps', 'steps are for the lead and the members');
   const afterById = new Map(after.steps.map((step) => [step.id, step]));
@@ -179,7 +178,7 @@ function checkSteps(actor: Actor, before: ProjectEntry, after: ProjectEntry): Vi
 }
 
 function checkVotes(
-  actor: Actor,
+  actor: RuleActor,
   voterId: string,
   before: VotesEntry,
   after: VotesEntry,
@@ -200,7 +199,7 @@ function checkVotes(
 }
 
 function checkThanks(
-  actor: Actor,
+  actor: RuleActor,
   giverId: string,
   before: ThanksEntry,
   after: ThanksEntry,
@@ -216,8 +215,4 @@ function checkThanks(
 
 function refuse(rule: string, reason: string): Violation {
   return { rule, reason };
-}
-
-function exhaustive(value: never): never {
-  throw new Error(`unexpected change ${JSON.stringify(value)}`);
 }

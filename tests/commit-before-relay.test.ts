@@ -17,14 +17,14 @@ beforeEach(async () => {
 });
 afterEach(() => database.close());
 
-/** A store whose appends wait until `commit()`; `appending` counts the calls waiting. */
+/** A store whose commits wait until `commit()`; `appending` counts the calls waiting. */
 function heldStore(inner: BoardStore) {
   const waiting: (() => void)[] = [];
   const held: BoardStore = {
     ...inner,
-    async append(rows) {
+    async commit(boardId, rows) {
       await new Promise<void>((resolve) => waiting.push(resolve));
-      return inner.append(rows);
+      return inner.commit(boardId, rows);
     },
   };
   return {

@@ -5,9 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { boards, facilities } from '../drizzle/schema';
+import { eq, sql } from 'drizzle-orm';
+import { boardEvents, boardUpdates, boards, facilities } from '../drizzle/schema';
+import type { NewEvent } from '../server/history/events';
 import { openDatabase, type OpenDatabase } from '../server/db/database';
-import { createBoardStore, type BoardStore } from '../server/persistence/board-store';
+import { createBoardStore, type BoardStore, type CommitRow } from '../server/persistence/board-store';
 import { addIdea, boardToJson } from '../shared/board';
 import { createTestDatabase, databaseKinds, type TestDatabase } from './helpers/databases';
 
@@ -43,6 +45,20 @@ describe.each(databaseKinds())('board store on %s', (kind) => {
     return updates;
   }
 
+  function rowsOf(updates: Uint8Array[], events: (index: number) => NewEvent[] = () => []): CommitRow[] {
+    return updates.map((update, index) => ({ update, actorId: 'a', events: events(index) }));
+  }
+
+  function created(index: number): NewEvent[] {
+    return [{ type: 'idea.created', actorId: 'a', ideaId: `i${index}`, data: { text: `idea ${index}` }, at: new Date(1_700_000_000_000 + index) }];
+  }
+
+  async function countsOf(boardId: string): Promise<{ updates: number; events: number }> {
+    const updates = await database.db.select().from(boardUpdates).where(eq(boardUpdates.boardId, boardId));
+    const events = await database.db.select().from(boardEvents).where(eq(boardEvents.boardId, boardId));
+    return { updates: updates.length, events: events.length };
+  }
+
   function docOf(stored: { snapshot: Uint8Array | null; updates: Uint8Array[] }): Y.Doc {
     const doc = new Y.Doc();
     if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
@@ -61,7 +77,7 @@ describe.each(databaseKinds())('board store on %s', (kind) => {
   it('appends rows in order and returns increasing sequence numbers', async () => {
     const boardId = await newBoard();
     const updates = ideaUpdates(5);
-    const seqs = await store.append(updates.map((update) => ({ boardId, update, actorId: 'a' })));
+    const seqs = await store.commit(boardId, rowsOf(updates));
     expect(seqs).toHaveLength(5);
     expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
     const stored = (await store.load(boardId))!;
@@ -72,17 +88,15 @@ describe.each(databaseKinds())('board store on %s', (kind) => {
   it('keeps the bytes of an update exactly', async () => {
     const boardId = await newBoard();
     const update = new Uint8Array(256).map((_, i) => i);
-    await store.append([{ boardId, update, actorId: 'a' }]);
+    await store.commit(boardId, rowsOf([update]));
     expect([...(await store.load(boardId))!.updates[0]!]).toEqual([...update]);
   });
 
   it('keeps boards apart', async () => {
     const [first, second] = [await newBoard(), await newBoard()];
     const [a, b] = ideaUpdates(2);
-    await store.append([
-      { boardId: first, update: a!, actorId: 'a' },
-      { boardId: second, update: b!, actorId: 'a' },
-    ]);
+    await store.commit(first, rowsOf([a!]));
+    await store.commit(second, rowsOf([b!]));
     expect((await store.load(first))!.updates).toHaveLength(1);
     expect((await store.load(second))!.updates).toHaveLength(1);
   });
@@ -90,10 +104,10 @@ describe.each(databaseKinds())('board store on %s', (kind) => {
   it('compacts: one snapshot replaces the rows it covers, and later rows stay as the tail', async () => {
     const boardId = await newBoard();
     const updates = ideaUpdates(6);
-    const seqs = await store.append(updates.slice(0, 4).map((update) => ({ boardId, update, actorId: 'a' })));
+    const seqs = await store.commit(boardId, rowsOf(updates.slice(0, 4)));
     const folded = docOf({ snapshot: null, updates: updates.slice(0, 4) });
     await store.compact(boardId, Y.encodeStateAsUpdate(folded), seqs.at(-1)!);
-    await store.append(updates.slice(4).map((update) => ({ boardId, update, actorId: 'a' })));
+    await store.commit(boardId, rowsOf(updates.slice(4)));
 
     const stored = (await store.load(boardId))!;
     expect(stored.snapshot).not.toBeNull();
@@ -104,7 +118,7 @@ describe.each(databaseKinds())('board store on %s', (kind) => {
   it('keeps named snapshots when it compacts, and drops older compactions', async () => {
     const boardId = await newBoard();
     const updates = ideaUpdates(3);
-    const seqs = await store.append(updates.map((update) => ({ boardId, update, actorId: 'a' })));
+    const seqs = await store.commit(boardId, rowsOf(updates));
     const state = Y.encodeStateAsUpdate(docOf({ snapshot: null, updates }));
     await store.snapshot({ boardId, kind: 'named', label: 'before the meeting', state, upToSeq: seqs[1]!, takenBy: 'staff' });
     await store.compact(boardId, state, seqs[1]!);
@@ -113,5 +127,47 @@ describe.each(databaseKinds())('board store on %s', (kind) => {
     const rows = await database.db.query.boardSnapshots.findMany({ where: (s, { eq }) => eq(s.boardId, boardId) });
     expect(rows.map((row) => row.kind).sort()).toEqual(['compaction', 'named']);
     expect((await store.load(boardId))!.updates).toHaveLength(0);
+  });
+
+  it('stores each row\'s events with the row: same board, the row\'s seq, the given time', async () => {
+    const boardId = await newBoard();
+    const seqs = await store.commit(boardId, rowsOf(ideaUpdates(3), created));
+    const events = await database.db.select().from(boardEvents).where(eq(boardEvents.boardId, boardId)).orderBy(boardEvents.id);
+    expect(events.map((event) => [event.seq, event.ideaId, event.type, event.actorId])).toEqual([
+      [seqs[0], 'i0', 'idea.created', 'a'],
+      [seqs[1], 'i1', 'idea.created', 'a'],
+      [seqs[2], 'i2', 'idea.created', 'a'],
+    ]);
+    expect(events[1]!.createdAt.getTime()).toBe(1_700_000_000_001);
+    expect(events[0]!.data).toEqual({ text: 'idea 0' });
+  });
+
+  it('commits events and updates together or not at all: a failing event write stores no update', async () => {
+    const boardId = await newBoard();
+    await store.commit(boardId, rowsOf(ideaUpdates(1), created));
+    // The second write of the transaction fails: the database refuses this one event type.
+    await database.db.execute(sql`alter table board_events add constraint refuse_deleted check (type <> 'idea.deleted')`);
+    try {
+      const refused = rowsOf(ideaUpdates(2), (index) => [
+        ...created(index),
+        ...(index === 1 ? [{ type: 'idea.deleted' as const, actorId: 'a', ideaId: 'i1', data: {}, at: new Date() }] : []),
+      ]);
+      await expect(store.commit(boardId, refused)).rejects.toThrow();
+      expect(await countsOf(boardId)).toEqual({ updates: 1, events: 1 });
+    } finally {
+      await database.db.execute(sql`alter table board_events drop constraint refuse_deleted`);
+    }
+    // The same rows go through once the database takes them, as the room's retry would send them.
+    await store.commit(boardId, rowsOf(ideaUpdates(2), created));
+    expect(await countsOf(boardId)).toEqual({ updates: 3, events: 3 });
+  });
+
+  it('stores thousands of rows and events in one commit', async () => {
+    const boardId = await newBoard();
+    const updates = ideaUpdates(5000);
+    const seqs = await store.commit(boardId, rowsOf(updates, created));
+    expect(seqs).toHaveLength(5000);
+    expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+    expect(await countsOf(boardId)).toEqual({ updates: 5000, events: 5000 });
   });
 });

@@ -6,7 +6,7 @@
 import { sign, verify } from 'hono/jwt';
 import { z } from 'zod';
 import type { ActorRole } from '../../shared/api';
-import type { Actor } from '../sync/connection';
+import type { Actor } from '../../shared/actor';
 
 /** Participant and staff tokens: short, because a lost tablet should not keep a board open. */
 export const BOARD_TOKEN_TTL_MS = 10 * 60 * 1000;

@@ -70,3 +70,34 @@ async function openPglite(dataDir: string): Promise<OpenDatabase> {
   await migratePglite(db, { migrationsFolder });
   return { db, driver: 'pglite', close: () => client.close() };
 }
+
+/** postgres.js's codes for a connection that failed or went away. */
+const CONNECTION_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+]);
+
+/**
+ * Whether an error means the database cannot be reached just now (rather than that the query was
+ * wrong): a failed or lost connection, or PostgreSQL refusing connections while it shuts down,
+ * starts up, or has them switched off (SQLSTATE class 08, 57P01–57P03, 53300, 55000). drizzle
+ * wraps the driver's error as `cause`.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 5; depth++) {
+    if (typeof current !== 'object') return false;
+    const code = 'code' in current ? String(current.code) : '';
+    if (CONNECTION_ERRORS.has(code) || code.startsWith('08') || /^57P0[123]$/.test(code) || code === '53300' || code === '55000') {
+      return true;
+    }
+    current = 'cause' in current ? current.cause : undefined;
+  }
+  return false;
+}

@@ -13,7 +13,7 @@ import { newId } from '../../shared/ids';
 import { boardSnapshots, boards } from '../../drizzle/schema';
 import { VIEWER_TOKEN_TTL_MS } from '../auth/board-tokens';
 import type { Database } from '../db/database';
-import type { Actor } from '../sync/connection';
+import type { Actor } from '../../shared/actor';
 import { apiError } from './errors';
 import { requireStaff, staffOf, type AppDeps, type AppEnv } from './context';
 import { validate } from './validate';

@@ -7,7 +7,9 @@ import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { errorCodeForStatus, type ApiError, type ErrorCode } from '../../shared/api';
+import { isDatabaseUnavailable } from '../db/database';
 import type { Logger } from '../log';
+import { RoomUnavailable } from '../sync/room';
 
 function errorResponse(
   status: ContentfulStatusCode,
@@ -36,6 +38,14 @@ export function createErrorHandler(log: Logger): ErrorHandler {
       if (error.res?.headers.get('content-type')?.includes('application/json')) return error.res;
       const status = error.status as ContentfulStatusCode;
       return errorResponse(status, errorCodeForStatus(status), error.message || 'Request failed');
+    }
+    if (error instanceof RoomUnavailable || isDatabaseUnavailable(error)) {
+      // The store is down: say so plainly and invite a retry; the request changed nothing that
+      // will not be stored once the store is back.
+      log.warn('answering 503: the database is unavailable', { method: c.req.method, path: c.req.path, error });
+      const response = errorResponse(503, 'unavailable', 'The server cannot save just now. Please try again in a moment.');
+      response.headers.set('retry-after', '5');
+      return response;
     }
     log.error('unhandled error', { method: c.req.method, path: c.req.path, error });
     return errorResponse(500, 'internal', 'Something went wrong on the server');

@@ -13,7 +13,8 @@
 import type * as Y from 'yjs';
 import { boardRoots, newMeta } from '../../shared/board';
 import type { IdeaEntry, MetaEntry, ProjectEntry, ThanksEntry, VotesEntry } from '../../shared/board-schema';
-import { checkChange, type Actor, type EntryChange, type RuleContext, type Violation } from '../../shared/permissions';
+import type { EntryChange, RuleActor, RuleContext, Violation } from '../../shared/permissions';
+import { VOTE_BUDGET_DEFAULT } from '../../shared/limits';
 import {
   readIdeaEntry,
   readMetaEntry,
@@ -24,6 +25,7 @@ import {
   type EntryRef,
   type Read,
 } from './entries';
+import { enforceRules, type ChangePolicy } from './policy';
 import { clearForeign, restoreIdea, restoreMeta, restoreProject, restoreThanks, restoreVotes } from './restore';
 
 export interface Refusal {
@@ -31,10 +33,17 @@ export interface Refusal {
   violation: Violation;
 }
 
+/** What the guard decided about one update: the changes it let through, and those it undid. */
+export interface Review {
+  accepted: EntryChange[];
+  refusals: Refusal[];
+}
+
 const SHAPE: Violation = { rule: 'shape', reason: 'the change does not fit the board document' };
 
 export class BoardGuard {
   #doc: Y.Doc;
+  #policy: ChangePolicy;
   #roots: ReturnType<typeof boardRoots>;
   #meta: MetaEntry;
   #ideas = new Map<string, IdeaEntry>();
@@ -42,8 +51,9 @@ export class BoardGuard {
   #votes = new Map<string, VotesEntry>();
   #thanks = new Map<string, ThanksEntry>();
 
-  constructor(doc: Y.Doc) {
+  constructor(doc: Y.Doc, policy: ChangePolicy = enforceRules) {
     this.#doc = doc;
+    this.#policy = policy;
     this.#roots = boardRoots(doc);
     this.#meta = this.#readStoredMeta();
     for (const id of this.#roots.ideas.keys()) this.#remember({ kind: 'idea', id });
@@ -59,9 +69,10 @@ export class BoardGuard {
 
   /**
    * Checks what `actor` changed; restores every refused entry in one transaction with `origin`, and
-   * returns the refusals (empty when everything was allowed).
+   * returns both the accepted changes (before and after, for history) and the refusals.
    */
-  review(actor: Actor, touched: readonly EntryRef[], origin: unknown): Refusal[] {
+  review(actor: RuleActor, touched: readonly EntryRef[], origin: unknown): Review {
+    const accepted: EntryChange[] = [];
     const refusals: Refusal[] = [];
     const ideasAfter = new Map<string, IdeaEntry | null>();
     const context: RuleContext = {
@@ -69,9 +80,13 @@ export class BoardGuard {
       ideaExists: (id) => (ideasAfter.has(id) ? ideasAfter.get(id) !== null : this.#ideas.has(id)),
     };
     const judge = (entry: EntryRef, change: EntryChange | null) => {
-      const violation = change ? checkChange(actor, change, context) : SHAPE;
-      if (violation) refusals.push({ entry, violation });
-      else if (change?.kind === 'idea') ideasAfter.set(change.id, change.after);
+      const violation = change ? this.#policy(actor, change, context) : SHAPE;
+      if (violation || !change) {
+        refusals.push({ entry, violation: violation ?? SHAPE });
+        return;
+      }
+      accepted.push(change);
+      if (change.kind === 'idea') ideasAfter.set(change.id, change.after);
     };
     // Votes and thanks depend on which ideas exist, so ideas are decided first.
     const ordered = [...touched].sort((a, b) => rank(a) - rank(b));
@@ -84,12 +99,21 @@ export class BoardGuard {
     }
     const refused = new Set(refusals.map((refusal) => refusal.entry));
     for (const entry of touched) if (!refused.has(entry)) this.#remember(entry);
-    return refusals;
+    return { accepted, refusals };
   }
 
-  /** Takes what the server itself wrote (an HTTP route, a restore) into the mirror, unchecked. */
-  accept(touched: readonly EntryRef[]): void {
-    for (const entry of touched) this.#remember(entry);
+  /**
+   * Takes what the server itself wrote (an HTTP route, a restore) into the mirror, unchecked, and
+   * returns the changes it made (entries that do not parse are left out).
+   */
+  accept(touched: readonly EntryRef[]): EntryChange[] {
+    const changes: EntryChange[] = [];
+    for (const entry of touched) {
+      const change = this.#changeOf(entry);
+      if (change) changes.push(change);
+      this.#remember(entry);
+    }
+    return changes;
   }
 
   #changeOf(entry: EntryRef): EntryChange | null {
@@ -164,7 +188,7 @@ export class BoardGuard {
   /** Meta as stored; a board whose meta does not parse is judged as a new board would be. */
   #readStoredMeta(): MetaEntry {
     const read = readMetaEntry(this.#roots);
-    return read.ok ? read.value : newMeta({ title: '', voteBudget: 3 });
+    return read.ok ? read.value : newMeta({ title: '', voteBudget: VOTE_BUDGET_DEFAULT });
   }
 }
 

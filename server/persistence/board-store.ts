@@ -6,8 +6,9 @@
  * contract).
  */
 import { and, desc, eq, gt, lt, lte } from 'drizzle-orm';
-import { boardSnapshots, boardUpdates, boards } from '../../drizzle/schema';
+import { boardEvents, boardSnapshots, boardUpdates, boards } from '../../drizzle/schema';
 import type { Database } from '../db/database';
+import type { NewEvent } from '../history/events';
 import { newId } from '../../shared/ids';
 
 /** What a board's document is made of, as stored. */
@@ -20,10 +21,11 @@ export interface StoredBoard {
   lastSeq: number;
 }
 
-export interface UpdateRow {
-  boardId: string;
+/** One accepted update and the history events derived from it, stored together. */
+export interface CommitRow {
   update: Uint8Array;
   actorId: string;
+  events: readonly NewEvent[];
 }
 
 export type SnapshotKind = 'auto' | 'named' | 'meeting' | 'compaction';
@@ -40,8 +42,12 @@ export interface SnapshotInput {
 export interface BoardStore {
   /** The board's stored document, or null when no such board exists. */
   load(boardId: string): Promise<StoredBoard | null>;
-  /** Appends rows in one transaction and returns their sequence numbers, in order. */
-  append(rows: readonly UpdateRow[]): Promise<number[]>;
+  /**
+   * Appends a board's rows to the log and their events to the history, all in one transaction:
+   * either every row and every event is stored or none is. Returns the rows' sequence numbers, in
+   * order.
+   */
+  commit(boardId: string, rows: readonly CommitRow[]): Promise<number[]>;
   /** Writes a snapshot and returns its id. */
   snapshot(input: SnapshotInput): Promise<string>;
   /**
@@ -51,6 +57,9 @@ export interface BoardStore {
    */
   compact(boardId: string, state: Uint8Array, upToSeq: number): Promise<void>;
 }
+
+/** Rows per INSERT: at 10 columns or fewer, well under PostgreSQL's parameter limit. */
+const ROWS_PER_INSERT = 2000;
 
 export function createBoardStore(db: Database): BoardStore {
   return {
@@ -76,14 +85,28 @@ export function createBoardStore(db: Database): BoardStore {
       };
     },
 
-    async append(rows) {
+    async commit(boardId, rows) {
       if (rows.length === 0) return [];
-      const inserted = await db
-        .insert(boardUpdates)
-        .values(rows.map((row) => ({ boardId: row.boardId, update: row.update, actorId: row.actorId })))
-        .returning({ seq: boardUpdates.seq });
-      // A multi-row INSERT assigns the sequence in VALUES order, but RETURNING promises no order.
-      return inserted.map((row) => row.seq).sort((a, b) => a - b);
+      return db.transaction(async (tx) => {
+        const seqs: number[] = [];
+        // One offline sync can carry thousands of changes, and a long outage thousands of updates;
+        // PostgreSQL takes at most 65,535 parameters per statement.
+        for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
+          const inserted = await tx
+            .insert(boardUpdates)
+            .values(rows.slice(start, start + ROWS_PER_INSERT).map((row) => ({ boardId, update: row.update, actorId: row.actorId })))
+            .returning({ seq: boardUpdates.seq });
+          // A multi-row INSERT assigns the sequence in VALUES order, but RETURNING promises no order.
+          seqs.push(...inserted.map((row) => row.seq).sort((a, b) => a - b));
+        }
+        const events = rows.flatMap((row, index) =>
+          row.events.map(({ at, ...event }) => ({ ...event, boardId, seq: seqs[index]!, createdAt: at })),
+        );
+        for (let start = 0; start < events.length; start += ROWS_PER_INSERT) {
+          await tx.insert(boardEvents).values(events.slice(start, start + ROWS_PER_INSERT));
+        }
+        return seqs;
+      });
     },
 
     async snapshot(input) {

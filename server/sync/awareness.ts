@@ -5,24 +5,33 @@
  */
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import type { Actor } from './connection';
+import type { Actor } from '../../shared/actor';
+
+export interface ClaimedAwareness {
+  /** The update to apply, stamped with the actor's identity. */
+  update: Uint8Array;
+  /** The client ids it speaks for: `present` false where the state says "gone". */
+  states: { clientId: number; present: boolean }[];
+}
 
 /**
  * Rewrites an awareness update (y-protocols' format: count, then client id, clock and JSON state
  * for each) so that `user.id`, `user.role` and `user.name` are the actor's, dropping states for
  * client ids the connection may not speak for.
  */
-export function claimAwareness(update: Uint8Array, actor: Actor, mayWrite: (clientId: number) => boolean): Uint8Array {
+export function claimAwareness(update: Uint8Array, actor: Actor, mayWrite: (clientId: number) => boolean): ClaimedAwareness {
   const decoder = decoding.createDecoder(update);
   const encoder = encoding.createEncoder();
   const count = decoding.readVarUint(decoder);
   const kept: { clientId: number; clock: number; state: string }[] = [];
+  const states: ClaimedAwareness['states'] = [];
   for (let i = 0; i < count; i++) {
     const clientId = decoding.readVarUint(decoder);
     const clock = decoding.readVarUint(decoder);
     const state = JSON.parse(decoding.readVarString(decoder)) as unknown;
     if (!mayWrite(clientId)) continue;
     kept.push({ clientId, clock, state: JSON.stringify(stamp(state, actor)) });
+    states.push({ clientId, present: state !== null });
   }
   encoding.writeVarUint(encoder, kept.length);
   for (const { clientId, clock, state } of kept) {
@@ -30,7 +39,7 @@ export function claimAwareness(update: Uint8Array, actor: Actor, mayWrite: (clie
     encoding.writeVarUint(encoder, clock);
     encoding.writeVarString(encoder, state);
   }
-  return encoding.toUint8Array(encoder);
+  return { update: encoding.toUint8Array(encoder), states };
 }
 
 function stamp(state: unknown, actor: Actor): unknown {

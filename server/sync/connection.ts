@@ -1,27 +1,39 @@
 /**
- * One client's connection to one board, independent of the transport: the websocket adapter hands
- * in a `Transport` and the identity that the token proved.
+ * One client's connection to one board: the room's `Peer`, over a transport that the websocket
+ * adapter hands in together with the identity the token proved.
+ *
+ * A connection is read at the rate its room and its message budget allow: it stops reading its
+ * socket (and TCP's window slows the client) while the room has too much of its work queued, and
+ * while it is over the message rate. Only a flood that outlasts the flood limit closes it, with a
+ * code the stock client retries after a backoff, so nothing a client made is stranded.
  */
-import type { ActorRole } from '../../shared/api';
+import type { Actor } from '../../shared/actor';
 import { CloseCode } from '../../shared/close-codes';
+import { exhaustive } from '../../shared/exhaustive';
 import { MessageRate } from './message-rate';
+import type { Peer } from './peer';
 import type { Room } from './room';
 
-/** What the room needs of a socket. */
+/** What a connection needs of a socket. */
 export interface Transport {
   send(data: Uint8Array): void;
   close(code: number, reason: string): void;
+  /** Stop reading the socket: TCP's window then slows the sender. */
+  pause(): void;
+  resume(): void;
 }
 
-/** Who is on the other end, as the token says; never what the document says. */
-export interface Actor {
-  id: string;
-  role: ActorRole;
-  name: string;
+export interface ConnectionOptions {
+  transport: Transport;
+  actor: Actor;
+  boardId: string;
+  /** The client asked for `saved` acks. */
+  wantsAcks?: boolean;
+  /** Messages per second a client may keep up; above it the connection is throttled. */
+  maxMessagesPerSecond: number;
+  /** How long a connection may stay throttled without pause before it counts as a flood. */
+  floodAfterMs: number;
 }
-
-const STRIKE_LIMIT = 20;
-const STRIKE_WINDOW_MS = 60_000;
 
 type ConnectionState =
   /** The board is still loading: messages wait here, in order, and nothing is sent. */
@@ -29,23 +41,37 @@ type ConnectionState =
   | { state: 'open'; room: Room }
   | { state: 'closed' };
 
-export class Connection {
+/** Why reading is stopped; the socket reads again once no reason is left. */
+type HoldReason = 'room' | 'rate';
+
+export class Connection implements Peer {
   readonly actor: Actor;
   readonly boardId: string;
+  readonly wantsAcks: boolean;
   #transport: Transport;
   #rate: MessageRate;
+  #floodAfterMs: number;
+  #throttledSince: number | null = null;
+  #rateTimer: ReturnType<typeof setTimeout> | undefined;
+  #holds = new Set<HoldReason>();
   #state: ConnectionState = { state: 'waiting', pending: [] };
-  #strikes: number[] = [];
 
-  constructor(options: { transport: Transport; actor: Actor; boardId: string; maxMessagesPerSecond: number }) {
+  constructor(options: ConnectionOptions) {
     this.#transport = options.transport;
     this.actor = options.actor;
     this.boardId = options.boardId;
+    this.wantsAcks = options.wantsAcks ?? false;
     this.#rate = new MessageRate(options.maxMessagesPerSecond);
+    this.#floodAfterMs = options.floodAfterMs;
   }
 
   get isOpen(): boolean {
     return this.#state.state !== 'closed';
+  }
+
+  /** Whether the socket is not being read (for the heartbeat: a held client cannot answer pings). */
+  get isHeld(): boolean {
+    return this.#holds.size > 0;
   }
 
   /** The board has loaded: join its room and hand over what arrived meanwhile. */
@@ -54,14 +80,12 @@ export class Connection {
     const { pending } = this.#state;
     this.#state = { state: 'open', room };
     room.join(this);
-    for (const message of pending) this.receive(message);
+    for (const message of pending) room.receive(this, message);
   }
 
   receive(message: Uint8Array): void {
-    if (!this.#rate.take()) {
-      this.close(CloseCode.tooManyMessages, 'too many messages: slow down and reconnect');
-      return;
-    }
+    if (this.#state.state === 'closed') return;
+    if (!this.#throttle()) return;
     const current = this.#state;
     switch (current.state) {
       case 'waiting':
@@ -70,25 +94,17 @@ export class Connection {
       case 'open':
         current.room.receive(this, message);
         return;
-      case 'closed':
-        return;
       default:
         return exhaustive(current);
     }
   }
 
-  /**
-   * Counts one refused change; true once there were `STRIKE_LIMIT` within a minute, when the
-   * connection is to be closed (a client that keeps breaking the rules is broken or hostile).
-   */
-  strike(now = Date.now()): boolean {
-    this.#strikes = this.#strikes.filter((at) => now - at < STRIKE_WINDOW_MS);
-    this.#strikes.push(now);
-    return this.#strikes.length >= STRIKE_LIMIT;
-  }
-
   send(message: Uint8Array): void {
     if (this.#state.state === 'open') this.#transport.send(message);
+  }
+
+  hold(held: boolean): void {
+    this.#setHold('room', held);
   }
 
   /** Closes the socket (if still open) and leaves the room. Safe to call more than once. */
@@ -99,12 +115,42 @@ export class Connection {
 
   /** The transport reports that the socket has gone. */
   closed(): void {
+    clearTimeout(this.#rateTimer);
     const previous = this.#state;
     this.#state = { state: 'closed' };
     if (previous.state === 'open') previous.room.leave(this);
   }
-}
 
-export function exhaustive(value: never): never {
-  throw new Error(`unexpected state ${JSON.stringify(value)}`);
+  /**
+   * Counts a message against the rate. Over it, the message is still taken (it is already here)
+   * and reading stops until the bucket has paid its debt. Answers false when the connection was
+   * closed for flooding.
+   */
+  #throttle(): boolean {
+    const now = performance.now();
+    const wait = this.#rate.take(now);
+    if (wait === 0) {
+      if (this.#rate.hasSpare) this.#throttledSince = null;
+      return true;
+    }
+    this.#throttledSince ??= now;
+    if (now - this.#throttledSince > this.#floodAfterMs) {
+      this.close(CloseCode.flooding, 'too many messages for too long: reconnect later');
+      return false;
+    }
+    this.#setHold('rate', true);
+    clearTimeout(this.#rateTimer);
+    this.#rateTimer = setTimeout(() => this.#setHold('rate', false), wait);
+    return true;
+  }
+
+  #setHold(reason: HoldReason, held: boolean): void {
+    const before = this.#holds.size > 0;
+    if (held) this.#holds.add(reason);
+    else this.#holds.delete(reason);
+    const after = this.#holds.size > 0;
+    if (before === after || this.#state.state === 'closed') return;
+    if (after) this.#transport.pause();
+    else this.#transport.resume();
+  }
 }

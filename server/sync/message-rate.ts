@@ -1,7 +1,9 @@
 /**
- * A token bucket per connection: a client may burst (a reconnect sends a few messages at once) but
- * not keep up more than `perSecond` messages (spec 4). Too small to be worth a dependency, and it
- * must not allocate per message.
+ * A token bucket per connection (spec 4): a client may burst (a reconnect sends a few messages at
+ * once) but not keep up more than `perSecond` messages. Over the rate the connection is not closed
+ * but throttled: every message is taken, and the bucket says how long to stop reading so that the
+ * average comes back to the rate. Too small to be worth a dependency, and it must not allocate per
+ * message.
  */
 export class MessageRate {
   #perSecond: number;
@@ -16,13 +18,19 @@ export class MessageRate {
     this.#refilledAt = now;
   }
 
-  /** Takes one message's token; false when the bucket is empty. */
-  take(now = performance.now()): boolean {
+  /**
+   * Takes one message's token, going into debt when there is none; answers how many milliseconds
+   * to stop reading before the debt is paid (0 while the client keeps within the rate).
+   */
+  take(now = performance.now()): number {
     const elapsed = (now - this.#refilledAt) / 1000;
-    this.#tokens = Math.min(this.#capacity, this.#tokens + elapsed * this.#perSecond);
+    this.#tokens = Math.min(this.#capacity, this.#tokens + elapsed * this.#perSecond) - 1;
     this.#refilledAt = now;
-    if (this.#tokens < 1) return false;
-    this.#tokens -= 1;
-    return true;
+    return this.#tokens >= 0 ? 0 : (-this.#tokens / this.#perSecond) * 1000;
+  }
+
+  /** Whether the bucket holds at least one spare message: the client is back within its rate. */
+  get hasSpare(): boolean {
+    return this.#tokens >= 1;
   }
 }

@@ -5,6 +5,7 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
+import { MESSAGE_TIME, readTimeRequest } from '../../shared/sync-messages';
 
 const MESSAGE_SYNC = 0;
 const MESSAGE_AWARENESS = 1;
@@ -21,7 +22,14 @@ export type ClientMessage =
   /** Sync step 2 and plain updates alike: changes to apply. */
   | { type: 'update'; update: Uint8Array }
   | { type: 'awareness'; update: Uint8Array }
-  | { type: 'query-awareness' };
+  | { type: 'query-awareness' }
+  /** "What time is it on the server?" (shared/sync-messages.ts) */
+  | { type: 'time-request'; requestId: number }
+  /**
+   * A type this server does not know (a newer client's extension) or has no use for (auth, which
+   * happens before the upgrade). Ignored, never a reason to close (spec 4).
+   */
+  | { type: 'ignored'; messageType: number };
 
 export class MalformedMessage extends Error {
   override name = 'MalformedMessage';
@@ -57,12 +65,18 @@ function readMessage(decoder: decoding.Decoder): ClientMessage {
       return { type: 'awareness', update: decoding.readVarUint8Array(decoder) };
     case MESSAGE_QUERY_AWARENESS:
       return { type: 'query-awareness' };
+    case MESSAGE_TIME:
+      return { type: 'time-request', requestId: readTimeRequest(decoder) };
     case MESSAGE_AUTH:
-      // Authentication happens before the upgrade; a client has nothing to say here.
-      throw new MalformedMessage('auth messages are not accepted from clients');
     default:
-      throw new MalformedMessage(`unknown message type ${kind}`);
+      // Its layout is unknown, so its bytes are not read: trailing bytes cannot be judged.
+      skipRest(decoder);
+      return { type: 'ignored', messageType: kind };
   }
+}
+
+function skipRest(decoder: decoding.Decoder): void {
+  decoder.pos = decoder.arr.length;
 }
 
 export function encodeSyncStep1(doc: Y.Doc): Uint8Array {

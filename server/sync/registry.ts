@@ -1,14 +1,16 @@
 /**
- * The boards that are loaded, one `Room` each. Concurrent connections to a board share one load; a
- * load that fails reaches every waiting connection as a close code, and is forgotten so that the
- * next connection tries again. A room unloads a while after its last connection leaves, once its
- * queue is stored and its log compacted.
+ * The boards that are loaded, one entry each, whose state says where the board is in its life:
+ * loading (connections share one load), loaded (maybe with an unload planned), or unloading (a
+ * final compaction runs; a connection arriving meanwhile keeps the room). A load that fails reaches
+ * every waiting connection as a close code and is forgotten, so that the next connection tries again.
  */
 import type { SyncLimits } from '../config';
 import type { Logger } from '../log';
 import type { SyncMetrics } from '../metrics';
 import type { BoardStore } from '../persistence/board-store';
+import type { ChangePolicy } from '../permissions/policy';
 import { CloseCode } from '../../shared/close-codes';
+import { exhaustive } from '../../shared/exhaustive';
 import type { Connection } from './connection';
 import { Room } from './room';
 
@@ -18,11 +20,22 @@ export class BoardNotFound extends Error {
 
 export interface RoomRegistryOptions {
   store: BoardStore;
-  limits: Pick<SyncLimits, 'compactAfterUpdates' | 'unloadAfterMs'>;
+  limits: Pick<SyncLimits, 'compactAfterUpdates' | 'unloadAfterMs' | 'maxBacklogMessages' | 'maxBacklogBytes'>;
   log: Logger;
-  metrics?: SyncMetrics;
-  /** False only in the benchmark that measures what the permission check costs. */
-  checkPermissions?: boolean;
+  metrics?: SyncMetrics | undefined;
+  /** Whether an actor may make a change; the rules of spec 6 unless a benchmark says otherwise. */
+  policy?: ChangePolicy | undefined;
+}
+
+type Entry =
+  | { state: 'loading'; room: Promise<Room> }
+  | { state: 'loaded'; room: Room; unloadTimer: NodeJS.Timeout | null }
+  | { state: 'unloading'; room: Room };
+
+/** A board whose changes wait in memory because the store refuses them. */
+export interface WaitingBoard {
+  boardId: string;
+  since: number;
 }
 
 export class RoomRegistry {
@@ -30,26 +43,36 @@ export class RoomRegistry {
   #limits: RoomRegistryOptions['limits'];
   #log: Logger;
   #metrics: SyncMetrics | undefined;
-  #checkPermissions: boolean;
+  #policy: ChangePolicy | undefined;
   #connections = 0;
-  #rooms = new Map<string, Promise<Room>>();
-  #unloadTimers = new Map<string, NodeJS.Timeout>();
+  #entries = new Map<string, Entry>();
 
-  constructor({ store, limits, log, metrics, checkPermissions = true }: RoomRegistryOptions) {
-    this.#checkPermissions = checkPermissions;
+  constructor({ store, limits, log, metrics, policy }: RoomRegistryOptions) {
     this.#store = store;
     this.#limits = limits;
     this.#log = log;
     this.#metrics = metrics;
+    this.#policy = policy;
   }
 
   get loadedCount(): number {
-    return this.#rooms.size;
+    return this.#entries.size;
   }
 
   /** Open websocket connections across all boards. */
   get connectionCount(): number {
     return this.#connections;
+  }
+
+  /** Boards whose store is failing, for `/readyz`. */
+  get waitingBoards(): WaitingBoard[] {
+    const waiting: WaitingBoard[] = [];
+    for (const [boardId, entry] of this.#entries) {
+      if (entry.state === 'loading') continue;
+      const status = entry.room.status;
+      if (status.state === 'retrying') waiting.push({ boardId, since: status.since });
+    }
+    return waiting;
   }
 
   /** The transport reports every socket it opens and closes, for the connection gauge. */
@@ -80,18 +103,23 @@ export class RoomRegistry {
 
   /** The board's room, loading it if needed. Rejects with `BoardNotFound` for an unknown board. */
   open(boardId: string): Promise<Room> {
-    this.#cancelUnload(boardId);
-    const existing = this.#rooms.get(boardId);
-    if (existing) return existing;
-    const loading = this.#load(boardId);
-    this.#rooms.set(boardId, loading);
-    loading.catch((error: unknown) => {
-      if (this.#rooms.get(boardId) === loading) this.#rooms.delete(boardId);
-      if (!(error instanceof BoardNotFound)) {
-        this.#log.error('loading a board failed', { boardId, error });
-      }
-    });
-    return loading;
+    const entry = this.#entries.get(boardId);
+    switch (entry?.state) {
+      case undefined:
+        return this.#load(boardId);
+      case 'loading':
+        return entry.room;
+      case 'loaded':
+        if (entry.unloadTimer) clearTimeout(entry.unloadTimer);
+        entry.unloadTimer = null;
+        return Promise.resolve(entry.room);
+      case 'unloading':
+        // The final compaction is harmless to a room in use: keep it.
+        this.#entries.set(boardId, { state: 'loaded', room: entry.room, unloadTimer: null });
+        return Promise.resolve(entry.room);
+      default:
+        return exhaustive(entry);
+    }
   }
 
   /** Runs `use` with the board's room and lets the room unload afterwards if nobody is connected. */
@@ -104,65 +132,88 @@ export class RoomRegistry {
     }
   }
 
-  /** Closes every connection, stores what is queued and compacts every loaded board. */
-  async closeAll(): Promise<void> {
-    for (const timer of this.#unloadTimers.values()) clearTimeout(timer);
-    this.#unloadTimers.clear();
-    const rooms = await Promise.allSettled(this.#rooms.values());
-    this.#rooms.clear();
+  /**
+   * Closes every connection, then stores what is queued and compacts every loaded board, giving up
+   * after `deadlineMs` (a database outage must not hang shutdown) and saying what it could not store.
+   */
+  async closeAll(deadlineMs = 10_000): Promise<void> {
+    const entries = [...this.#entries.values()];
+    this.#entries.clear();
+    const rooms = await Promise.allSettled(
+      entries.map((entry) => {
+        if (entry.state === 'loaded' && entry.unloadTimer) clearTimeout(entry.unloadTimer);
+        return entry.room;
+      }),
+    );
     await Promise.all(
       rooms.map(async (result) => {
         if (result.status !== 'fulfilled') return;
         const room = result.value;
-        room.closeConnections(CloseCode.goingAway, 'the server is restarting');
-        await room.compactNow();
+        room.closePeers(CloseCode.goingAway, 'the server is restarting');
+        const { unstored } = await room.close(deadlineMs);
+        if (unstored > 0) {
+          this.#log.error('shutting down with updates that could not be stored; their clients still hold them', {
+            boardId: room.boardId,
+            updates: unstored,
+          });
+        }
         room.destroy();
       }),
     );
   }
 
-  async #load(boardId: string): Promise<Room> {
-    const stored = await this.#store.load(boardId);
-    if (!stored) throw new BoardNotFound(boardId);
-    return new Room({
-      boardId,
-      stored,
-      store: this.#store,
-      compactAfterUpdates: this.#limits.compactAfterUpdates,
-      log: this.#log,
-      metrics: this.#metrics,
-      checkPermissions: this.#checkPermissions,
-      onEmpty: (room) => this.#planUnload(room),
+  #load(boardId: string): Promise<Room> {
+    const loading = this.#store.load(boardId).then((stored) => {
+      if (!stored) throw new BoardNotFound(boardId);
+      const room = new Room({
+        boardId,
+        stored,
+        store: this.#store,
+        compactAfterUpdates: this.#limits.compactAfterUpdates,
+        maxBacklog: { messages: this.#limits.maxBacklogMessages, bytes: this.#limits.maxBacklogBytes },
+        log: this.#log,
+        metrics: this.#metrics,
+        policy: this.#policy,
+        onEmpty: (empty) => this.#planUnload(empty),
+      });
+      if (this.#entries.get(boardId)?.room === loading) {
+        this.#entries.set(boardId, { state: 'loaded', room, unloadTimer: null });
+      }
+      return room;
     });
+    this.#entries.set(boardId, { state: 'loading', room: loading });
+    loading.catch((error: unknown) => {
+      if (this.#entries.get(boardId)?.room === loading) this.#entries.delete(boardId);
+      if (!(error instanceof BoardNotFound)) this.#log.error('loading a board failed', { boardId, error });
+    });
+    return loading;
   }
 
   #planUnload(room: Room): void {
-    if (room.connectionCount > 0 || this.#unloadTimers.has(room.boardId)) return;
-    const timer = setTimeout(() => {
-      this.#unloadTimers.delete(room.boardId);
-      void this.#unload(room);
-    }, this.#limits.unloadAfterMs);
-    timer.unref();
-    this.#unloadTimers.set(room.boardId, timer);
+    const entry = this.#entries.get(room.boardId);
+    if (entry?.state !== 'loaded' || entry.room !== room || entry.unloadTimer || room.peerCount > 0) return;
+    entry.unloadTimer = setTimeout(() => void this.#unload(room), this.#limits.unloadAfterMs);
+    entry.unloadTimer.unref();
   }
 
   async #unload(room: Room): Promise<void> {
-    if (room.connectionCount > 0) return;
+    const entry = this.#entries.get(room.boardId);
+    if (entry?.state !== 'loaded' || entry.room !== room) return;
+    if (room.peerCount > 0) {
+      entry.unloadTimer = null;
+      return;
+    }
+    this.#entries.set(room.boardId, { state: 'unloading', room });
     await room.compactNow();
-    // Somebody may have connected while the compaction ran: then the room stays.
+    // Somebody may have opened the room while the compaction ran: then `open` made it loaded again.
+    const now = this.#entries.get(room.boardId);
+    if (now?.state !== 'unloading' || now.room !== room) return;
     if (!room.isIdle) {
+      this.#entries.set(room.boardId, { state: 'loaded', room, unloadTimer: null });
       this.#planUnload(room);
       return;
     }
-    const current = await this.#rooms.get(room.boardId);
-    if (current !== room || !room.isIdle) return;
-    this.#rooms.delete(room.boardId);
+    this.#entries.delete(room.boardId);
     room.destroy();
-  }
-
-  #cancelUnload(boardId: string): void {
-    const timer = this.#unloadTimers.get(boardId);
-    if (timer) clearTimeout(timer);
-    this.#unloadTimers.delete(boardId);
   }
 }

@@ -1,24 +1,38 @@
 /**
- * One board's live document and the connections to it: the relay's engine. It knows nothing of
- * Hono or `ws` (connections are `Connection`s) and talks to storage only through a `BoardStore`.
+ * One board's live document and the peers connected to it: the relay's engine. It knows nothing of
+ * Hono or `ws` (peers are anything with the `Peer` shape) and talks to storage only through a
+ * `BoardStore`.
  *
  * The one rule everything here serves (spec 4): nothing is shown to any client before it is
  * committed. Incoming updates are therefore not applied as they arrive but queued, and one drain
- * loop at a time takes everything queued, applies it, commits it in one transaction (group commit),
- * and only then relays it and answers the sync requests that were waiting with it. Because nothing
- * is applied while a commit is in flight, the document is exactly the committed state whenever a
- * sync answer is computed.
+ * loop at a time takes everything queued and turns it into a `Batch`: it applies the updates, has
+ * the guard check each one, and derives the history events of what was accepted. The batch is
+ * committed in one transaction (group commit: updates and events together), and only then
+ * published: relayed, acked, and the sync requests that waited with it answered. Because nothing is
+ * applied while a commit is in flight, the document is exactly the committed state whenever a sync
+ * answer is computed.
+ *
+ * When the store fails the batch stays in memory and is retried with backoff; nothing is relayed or
+ * acked meanwhile, and peers whose backlog passes a bound stop being read until the room catches
+ * up. When the store is back everything is committed and published in order.
  */
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { CloseCode } from '../../shared/close-codes';
+import { exhaustive } from '../../shared/exhaustive';
+import { encodeSaved, encodeTimeAnswer, type SavedClocks } from '../../shared/sync-messages';
+import { deriveEvents } from '../history/derive';
 import type { Logger } from '../log';
 import type { SyncMetrics } from '../metrics';
-import type { BoardStore, StoredBoard, UpdateRow } from '../persistence/board-store';
+import type { BoardStore, StoredBoard } from '../persistence/board-store';
 import { BoardGuard, type Refusal } from '../permissions/guard';
+import type { ChangePolicy } from '../permissions/policy';
 import type { EntryRef } from '../permissions/entries';
+import type { EntryChange } from '../../shared/permissions';
 import { claimAwareness } from './awareness';
-import { Connection, exhaustive } from './connection';
+import { Batch } from './batch';
+import type { Origin, Peer } from './peer';
+import { senderOf } from './peer';
 import {
   decodeClientMessage,
   encodeAwareness,
@@ -28,56 +42,70 @@ import {
   MalformedMessage,
 } from './protocol';
 
+/** How much one peer may have waiting in the room before the room stops reading it. */
+export interface Backlog {
+  messages: number;
+  bytes: number;
+}
+
 export interface RoomOptions {
   boardId: string;
   stored: StoredBoard;
   store: BoardStore;
   /** Log rows past the latest snapshot that trigger a compaction. */
   compactAfterUpdates: number;
+  /** A peer whose queued, uncommitted messages pass this is held until the room has caught up. */
+  maxBacklog: Backlog;
   log: Logger;
-  /** Called when the last connection leaves, so the registry can plan to unload the room. */
+  /** Whether an actor may make a change; `enforceRules` but in benchmarks. */
+  policy?: ChangePolicy | undefined;
+  /** Called when the last peer leaves, so the registry can plan to unload the room. */
   onEmpty?: (room: Room) => void;
   metrics?: SyncMetrics | undefined;
-  /** False only in the benchmark that measures what the permission check costs. */
-  checkPermissions?: boolean;
 }
 
-/** A change the server itself makes (an HTTP route, a restore), attributed to a person. */
-export class ServerChange {
-  constructor(readonly actorId: string) {}
+/** The room could not store a change in time; it stays queued and is stored when the store is back. */
+export class RoomUnavailable extends Error {
+  override name = 'RoomUnavailable';
 }
 
-/**
- * What the relay stores and sends for an update the rules refused in part or whole: the update and
- * its compensation as one net change, sent to everyone, the sender too, so that all converge.
- */
-class Compensated {
-  constructor(readonly connection: Connection) {}
-}
+export type RoomStatus =
+  | { state: 'live' }
+  /** The store refused the last commit; the batch is kept in memory and retried. */
+  | { state: 'retrying'; since: number; attempt: number }
+  /** Shutting down: the queue is still being stored, until `deadline`. */
+  | { state: 'closing'; deadline: number }
+  | { state: 'closed' };
 
 type Work =
-  | { kind: 'update'; connection: Connection; update: Uint8Array }
-  | { kind: 'sync-request'; connection: Connection; stateVector: Uint8Array }
-  | { kind: 'change'; origin: ServerChange; change: (doc: Y.Doc) => void; done: () => void };
+  | { kind: 'update'; peer: Peer; update: Uint8Array; message: number }
+  | { kind: 'sync-request'; peer: Peer; stateVector: Uint8Array }
+  | { kind: 'change'; actorId: string; change: (doc: Y.Doc) => void; resolve(): void };
 
-interface Accepted {
-  update: Uint8Array;
-  origin: unknown;
-}
-
-/** What the room keeps per connection. */
-interface Peer {
-  /** The awareness client ids this connection speaks for, removed when it leaves. */
+/** What the room keeps per peer. */
+interface PeerRecord {
+  /** The awareness client ids this peer speaks for, removed when it leaves. */
   clientIds: Set<number>;
   /**
-   * Whether the connection has been answered its sync request. Updates are relayed only from then
-   * on: everything committed before is in that answer, and a client handed updates whose
-   * dependencies it lacks keeps them pending and re-merges them on every message (quadratic).
+   * Whether the peer has been answered its sync request. Updates are relayed only from then on:
+   * everything committed before is in that answer, and a client handed updates whose dependencies
+   * it lacks keeps them pending and re-merges them on every message (quadratic).
    */
   synced: boolean;
+  /** Update-carrying messages received, numbering them for acks. */
+  received: number;
+  /** Queued or in-flight messages not yet published. */
+  backlog: Backlog;
+  held: boolean;
+  /** Times of refused changes within the strike window. */
+  strikes: number[];
 }
 
 const MAX_RETRY_DELAY_MS = 5000;
+const STRIKE_LIMIT = 20;
+const STRIKE_WINDOW_MS = 60_000;
+/** `change()` waits this long for its commit before telling the caller the store is unavailable. */
+const CHANGE_DEADLINE_MS = 5000;
 
 export class Room {
   readonly boardId: string;
@@ -87,29 +115,36 @@ export class Room {
   #store: BoardStore;
   #log: Logger;
   #compactAfterUpdates: number;
+  #maxBacklog: Backlog;
   #onEmpty: ((room: Room) => void) | undefined;
   #metrics: SyncMetrics | undefined;
-  #guard: BoardGuard | null;
+  #guard: BoardGuard;
+  #status: RoomStatus = { state: 'live' };
   /**
-   * The connection whose update left structs waiting for changes the server does not have. Only
-   * that connection's next updates may complete them, so that every change is checked against
-   * the identity of the connection that sent it.
+   * The peer whose update left structs waiting for changes the server does not have. Only that
+   * peer's next updates may complete them, so that every change is checked against the identity
+   * of the peer that sent it.
    */
-  #pendingOwner: Connection | null = null;
-  #connections = new Map<Connection, Peer>();
+  #pendingOwner: Peer | null = null;
+  #peers = new Map<Peer, PeerRecord>();
   #queue: Work[] = [];
   #draining: Promise<void> | null = null;
-  /** Updates the document emitted while the drain loop applied a batch. */
-  #accepted: Accepted[] = [];
+  /** Ends the wait before the next retry early (shutdown). */
+  #wake: (() => void) | null = null;
+  /** Updates the document emitted during the current transaction(s). */
+  #emitted: Uint8Array[] = [];
   #lastSeq: number;
   /** Log rows after the latest snapshot. */
   #tailLength: number;
+  /** Updates applied but not yet committed (the batch being retried). */
+  #inFlight = 0;
 
   constructor(options: RoomOptions) {
     this.boardId = options.boardId;
     this.#store = options.store;
     this.#log = options.log;
     this.#compactAfterUpdates = options.compactAfterUpdates;
+    this.#maxBacklog = options.maxBacklog;
     this.#onEmpty = options.onEmpty;
     this.#metrics = options.metrics;
     const { snapshot, updates, lastSeq } = options.stored;
@@ -117,24 +152,26 @@ export class Room {
     for (const update of updates) Y.applyUpdate(this.doc, update);
     this.#lastSeq = lastSeq;
     this.#tailLength = updates.length;
-    this.#guard = options.checkPermissions === false ? null : new BoardGuard(this.doc);
+    this.#guard = new BoardGuard(this.doc, options.policy);
 
-    this.doc.on('update', (update: Uint8Array, origin: unknown) => {
-      this.#accepted.push({ update, origin });
-    });
+    this.doc.on('update', (update: Uint8Array) => this.#emitted.push(update));
     this.awareness = new awarenessProtocol.Awareness(this.doc);
     // The server is not a participant: it must not appear in anybody's presence list.
     this.awareness.setLocalState(null);
     this.awareness.on('update', this.#relayAwareness);
   }
 
-  get connectionCount(): number {
-    return this.#connections.size;
+  get status(): RoomStatus {
+    return this.#status;
   }
 
-  /** No connections and nothing waiting to be stored: the room may be unloaded. */
+  get peerCount(): number {
+    return this.#peers.size;
+  }
+
+  /** No peers and nothing waiting to be stored: the room may be unloaded. */
   get isIdle(): boolean {
-    return this.#connections.size === 0 && this.#queue.length === 0 && this.#draining === null;
+    return this.#peers.size === 0 && this.#queue.length === 0 && this.#draining === null;
   }
 
   /** Log rows after the latest snapshot (for tests and metrics). */
@@ -142,63 +179,83 @@ export class Room {
     return this.#tailLength;
   }
 
-  join(connection: Connection): void {
-    this.#connections.set(connection, { clientIds: new Set(), synced: false });
+  join(peer: Peer): void {
+    this.#peers.set(peer, {
+      clientIds: new Set(),
+      synced: false,
+      received: 0,
+      backlog: { messages: 0, bytes: 0 },
+      held: false,
+      strikes: [],
+    });
     // A state vector reveals no content, so it need not wait for the commit loop.
-    connection.send(encodeSyncStep1(this.doc));
+    peer.send(encodeSyncStep1(this.doc));
     const states = this.awareness.getStates();
     if (states.size > 0) {
-      connection.send(
-        encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()])),
-      );
+      peer.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()])));
     }
   }
 
-  leave(connection: Connection): void {
-    const peer = this.#connections.get(connection);
-    if (!peer) return;
-    this.#connections.delete(connection);
-    if (peer.clientIds.size > 0) {
-      awarenessProtocol.removeAwarenessStates(this.awareness, [...peer.clientIds], connection);
+  /** The peer has gone. What it sent stays queued and is stored like everything else. */
+  leave(peer: Peer): void {
+    const record = this.#peers.get(peer);
+    if (!record) return;
+    this.#peers.delete(peer);
+    if (record.clientIds.size > 0) {
+      awarenessProtocol.removeAwarenessStates(this.awareness, [...record.clientIds], 'server');
     }
-    if (this.#pendingOwner === connection) this.#dropPending();
-    if (this.#connections.size === 0) this.#onEmpty?.(this);
+    if (this.#pendingOwner === peer) this.#dropPending();
+    if (this.#peers.size === 0) this.#onEmpty?.(this);
   }
 
-  /** Closes every connection, for example when the server shuts down. */
-  closeConnections(code: number, reason: string): void {
-    for (const connection of [...this.#connections.keys()]) connection.close(code, reason);
+  /** Closes every peer, for example when the server shuts down. */
+  closePeers(code: number, reason: string): void {
+    for (const peer of [...this.#peers.keys()]) peer.close(code, reason);
   }
 
-  receive(connection: Connection, data: Uint8Array): void {
+  receive(peer: Peer, data: Uint8Array): void {
+    const record = this.#peers.get(peer);
+    if (!record) return;
     let message;
     try {
       message = decodeClientMessage(data);
     } catch (error) {
-      this.#refuse(connection, error);
+      this.#refuse(peer, error);
       return;
     }
     switch (message.type) {
       case 'sync-request':
-        this.#enqueue({ kind: 'sync-request', connection, stateVector: message.stateVector });
+        this.#enqueue({ kind: 'sync-request', peer, stateVector: message.stateVector });
         return;
       case 'update':
-        this.#enqueue({ kind: 'update', connection, update: message.update });
+        record.backlog.messages++;
+        record.backlog.bytes += message.update.byteLength;
+        if (!record.held && overBacklog(record.backlog, this.#maxBacklog)) {
+          record.held = true;
+          peer.hold(true);
+        }
+        this.#enqueue({ kind: 'update', peer, update: message.update, message: ++record.received });
         return;
       case 'awareness':
         try {
-          const update = claimAwareness(message.update, connection.actor, (clientId) => this.#speaksFor(connection, clientId));
-          awarenessProtocol.applyAwarenessUpdate(this.awareness, update, connection);
+          const claimed = claimAwareness(message.update, peer.actor, (clientId) => this.#speaksFor(peer, clientId));
+          for (const { clientId, present } of claimed.states) {
+            if (present) record.clientIds.add(clientId);
+            else record.clientIds.delete(clientId);
+          }
+          awarenessProtocol.applyAwarenessUpdate(this.awareness, claimed.update, peer);
         } catch (error) {
-          this.#refuse(connection, error);
+          this.#refuse(peer, error);
         }
         return;
       case 'query-awareness':
-        connection.send(
-          encodeAwareness(
-            awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()]),
-          ),
-        );
+        peer.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()])));
+        return;
+      case 'time-request':
+        // The clock reveals nothing of the board, and its worth is in answering at once.
+        peer.send(encodeTimeAnswer(message.requestId, Date.now()));
+        return;
+      case 'ignored':
         return;
       default:
         exhaustive(message);
@@ -207,15 +264,28 @@ export class Room {
 
   /**
    * Makes a change on the server's behalf, attributed to `actorId`, and resolves once it is
-   * committed and relayed.
+   * committed and relayed. Rejects with `RoomUnavailable` when that takes longer than `deadlineMs`
+   * (the store is failing); the change then stays queued and is stored when the store is back.
    */
-  change(actorId: string, change: (doc: Y.Doc) => void): Promise<void> {
-    return new Promise((done) => {
-      this.#enqueue({ kind: 'change', origin: new ServerChange(actorId), change, done });
+  change(actorId: string, change: (doc: Y.Doc) => void, { deadlineMs = CHANGE_DEADLINE_MS } = {}): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new RoomUnavailable('the board could not be saved in time; the change will be saved when the database is back')),
+        deadlineMs,
+      );
+      this.#enqueue({
+        kind: 'change',
+        actorId,
+        change,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      });
     });
   }
 
-  /** Resolves when everything queued so far is committed and relayed. */
+  /** Resolves when everything queued so far is committed and published. */
   async settled(): Promise<void> {
     while (this.#draining) await this.#draining;
   }
@@ -224,6 +294,25 @@ export class Room {
   async compactNow(): Promise<void> {
     await this.settled();
     if (this.#tailLength > 0) await this.#compact();
+  }
+
+  /**
+   * Shuts the room down: stores what is queued, for at most `deadlineMs`, compacts, and answers how
+   * many updates could not be stored (they are lost with the process; their clients still hold
+   * them and send them again when they reconnect).
+   */
+  async close(deadlineMs: number): Promise<{ unstored: number }> {
+    const deadline = Date.now() + deadlineMs;
+    this.#status = { state: 'closing', deadline };
+    this.#wake?.();
+    const drained = await Promise.race([this.settled().then(() => true), sleep(deadlineMs).then(() => false)]);
+    if (drained && this.#tailLength > 0) {
+      await Promise.race([this.#compact(), sleep(Math.max(0, deadline - Date.now()))]);
+    }
+    const unstored = drained ? 0 : this.#queue.filter((work) => work.kind !== 'sync-request').length + this.#inFlight;
+    this.#status = { state: 'closed' };
+    this.#wake?.();
+    return { unstored };
   }
 
   destroy(): void {
@@ -250,51 +339,35 @@ export class Room {
   }
 
   async #drainQueue(): Promise<void> {
-    while (this.#queue.length > 0) {
-      const batch = this.#queue.splice(0);
-      const accepted = this.#apply(batch);
-      if (accepted.length > 0) await this.#commit(accepted);
-      this.#relay(accepted);
-      for (const work of batch) {
-        if (work.kind === 'sync-request') {
-          const peer = this.#connections.get(work.connection);
-          if (!peer) continue;
-          work.connection.send(encodeSyncStep2(this.doc, work.stateVector));
-          peer.synced = true;
-        } else if (work.kind === 'change') {
-          work.done();
-        }
-      }
+    while (this.#queue.length > 0 && this.#status.state !== 'closed') {
+      const batch = this.#apply(this.#queue.splice(0));
+      if (!batch.isEmpty && !(await this.#commit(batch))) return;
+      this.#publish(batch);
       if (this.#tailLength >= this.#compactAfterUpdates) await this.#compact();
     }
   }
 
-  /** Applies a batch to the document and returns the updates it produced, in order. */
-  #apply(batch: readonly Work[]): Accepted[] {
-    this.#accepted = [];
-    for (const work of batch) {
-      switch (work.kind) {
+  /** Applies queued work to the document and gathers what it produced into one batch. */
+  #apply(work: readonly Work[]): Batch {
+    const batch = new Batch();
+    for (const item of work) {
+      switch (item.kind) {
         case 'update':
-          this.#applyChecked(work.connection, work.update);
+          this.#applyClientUpdate(item.peer, item.update, batch);
+          batch.settle(item.peer, item.message, item.update);
           break;
-        case 'change': {
-          let touched: EntryRef[] = [];
-          this.doc.transact((transaction) => {
-            work.change(this.doc);
-            touched = this.#guard?.touched(transaction) ?? [];
-          }, work.origin);
-          this.#guard?.accept(touched);
-          break;
-        }
         case 'sync-request':
+          batch.syncRequests.push({ peer: item.peer, stateVector: item.stateVector });
+          break;
+        case 'change':
+          this.#applyServerChange(item.actorId, item.change, batch);
+          batch.changes.push(item);
           break;
         default:
-          exhaustive(work);
+          exhaustive(item);
       }
     }
-    const accepted = this.#accepted;
-    this.#accepted = [];
-    return accepted;
+    return batch;
   }
 
   /**
@@ -302,46 +375,70 @@ export class Room {
    * at once; the update and its compensation then travel as one net change, which carries the
    * refused content only as deleted, garbage-collected structs.
    */
-  #applyChecked(connection: Connection, update: Uint8Array): void {
-    if (this.#pendingOwner !== null && this.#pendingOwner !== connection) this.#dropPending();
-    const mark = this.#accepted.length;
+  #applyClientUpdate(peer: Peer, update: Uint8Array, batch: Batch): void {
+    if (this.#pendingOwner !== null && this.#pendingOwner !== peer) this.#dropPending();
     const stateBefore = Y.encodeStateVector(this.doc);
+    const origin: Origin = { kind: 'client', peer };
     let touched: EntryRef[] = [];
     let failure: unknown = null;
+    this.#emitted = [];
     this.doc.transact((transaction) => {
       try {
-        Y.applyUpdate(this.doc, update, connection);
+        Y.applyUpdate(this.doc, update, origin);
       } catch (error) {
         failure = error;
       }
-      touched = this.#guard?.touched(transaction) ?? [];
-    }, connection);
+      touched = this.#guard.touched(transaction);
+    }, origin);
     const { pendingStructs, pendingDs } = this.doc.store;
-    this.#pendingOwner = pendingStructs !== null || pendingDs !== null ? connection : null;
+    this.#pendingOwner = pendingStructs !== null || pendingDs !== null ? peer : null;
 
-    const refusals = this.#guard?.review(connection.actor, touched, new Compensated(connection)) ?? [];
+    const compensation: Origin = { kind: 'compensation', peer };
+    const { accepted, refusals } = this.#guard.review(peer.actor, touched, compensation);
     if (refusals.length > 0) {
-      this.#accepted.splice(mark, Infinity, {
-        update: Y.encodeStateAsUpdate(this.doc, stateBefore),
-        origin: new Compensated(connection),
-      });
-      for (const refusal of refusals) this.#reportRefusal(connection, refusal);
+      this.#emitted = [Y.encodeStateAsUpdate(this.doc, stateBefore)];
+      for (const refusal of refusals) this.#reportRefusal(peer, refusal);
     }
-    if (failure !== null) this.#refuse(connection, failure);
+    this.#take(batch, refusals.length > 0 ? compensation : origin, peer.actor.id, accepted);
+    if (failure !== null) this.#refuse(peer, failure);
   }
 
-  #reportRefusal(connection: Connection, { entry, violation }: Refusal): void {
+  #applyServerChange(actorId: string, change: (doc: Y.Doc) => void, batch: Batch): void {
+    let touched: EntryRef[] = [];
+    const origin: Origin = { kind: 'server', actorId };
+    this.#emitted = [];
+    this.doc.transact((transaction) => {
+      change(this.doc);
+      touched = this.#guard.touched(transaction);
+    }, origin);
+    this.#take(batch, origin, actorId, this.#guard.accept(touched));
+  }
+
+  /** Moves what the document emitted into the batch, with the events of the accepted changes. */
+  #take(batch: Batch, origin: Origin, actorId: string, accepted: readonly EntryChange[]): void {
+    const emitted = this.#emitted;
+    this.#emitted = [];
+    if (emitted.length === 0) return;
+    const update = emitted.length === 1 ? emitted[0]! : Y.mergeUpdates(emitted);
+    batch.updates.push({ update, origin, events: deriveEvents(actorId, accepted, batch.at) });
+  }
+
+  #reportRefusal(peer: Peer, { entry, violation }: Refusal): void {
     this.#log.warn('refused a change', {
       boardId: this.boardId,
-      actorId: connection.actor.id,
-      role: connection.actor.role,
+      actorId: peer.actor.id,
+      role: peer.actor.role,
       rule: violation.rule,
       entry: entry.kind === 'foreign' ? 'foreign' : entry,
     });
     this.#metrics?.refused(violation.rule);
-    if (connection.strike()) {
-      connection.close(CloseCode.forbidden, 'too many changes that are not allowed');
-    }
+    // A client that keeps breaking the rules is broken or hostile.
+    const record = this.#peers.get(peer);
+    if (!record) return;
+    const now = Date.now();
+    record.strikes = record.strikes.filter((at) => now - at < STRIKE_WINDOW_MS);
+    record.strikes.push(now);
+    if (record.strikes.length >= STRIKE_LIMIT) peer.close(CloseCode.forbidden, 'too many changes that are not allowed');
   }
 
   /** Forgets structs waiting for missing changes, and makes their sender reconnect and resync. */
@@ -350,36 +447,44 @@ export class Room {
     this.#pendingOwner = null;
     this.doc.store.pendingStructs = null;
     this.doc.store.pendingDs = null;
-    if (owner?.isOpen) owner.close(CloseCode.resync, 'out of order: reconnect to sync again');
+    if (owner && this.#peers.has(owner)) owner.close(CloseCode.resync, 'out of order: reconnect to sync again');
   }
 
-  /** Whether `connection` may write presence for `clientId`: one that no other connection holds. */
-  #speaksFor(connection: Connection, clientId: number): boolean {
-    for (const [other, peer] of this.#connections) {
-      if (other !== connection && peer.clientIds.has(clientId)) return false;
+  /** Whether `peer` may write presence for `clientId`: one that no other peer holds. */
+  #speaksFor(peer: Peer, clientId: number): boolean {
+    for (const [other, record] of this.#peers) {
+      if (other !== peer && record.clientIds.has(clientId)) return false;
     }
     return true;
   }
 
   /**
-   * Stores accepted updates, retrying until the store takes them: the data stays in memory, and
-   * nothing is relayed, until it is durable.
+   * Stores a batch, retrying with backoff until the store takes it: the data stays in memory, and
+   * nothing is relayed, until it is durable. Answers false only when shutdown gave up on it.
    */
-  async #commit(accepted: readonly Accepted[]): Promise<void> {
-    const rows: UpdateRow[] = accepted.map(({ update, origin }) => ({
-      boardId: this.boardId,
-      update,
-      actorId: actorOf(origin),
-    }));
+  async #commit(batch: Batch): Promise<boolean> {
+    const rows = batch.rows();
+    this.#inFlight = rows.length;
     for (let attempt = 0; ; attempt++) {
       try {
         const started = performance.now();
-        const seqs = await this.#store.append(rows);
+        const seqs = await this.#store.commit(this.boardId, rows);
         this.#metrics?.committed(rows.length, (performance.now() - started) / 1000);
         this.#lastSeq = seqs.at(-1) ?? this.#lastSeq;
         this.#tailLength += rows.length;
-        return;
+        this.#inFlight = 0;
+        if (this.#status.state === 'retrying') {
+          this.#log.info('storing updates works again', { boardId: this.boardId, downForMs: Date.now() - this.#status.since });
+          this.#status = { state: 'live' };
+        }
+        return true;
       } catch (error) {
+        const status = this.#status;
+        if (status.state === 'closed') return false;
+        if (status.state === 'closing' && Date.now() >= status.deadline) return false;
+        if (status.state !== 'closing') {
+          this.#status = { state: 'retrying', since: status.state === 'retrying' ? status.since : Date.now(), attempt };
+        }
         const delay = Math.min(MAX_RETRY_DELAY_MS, 50 * 2 ** attempt);
         this.#log.error('storing updates failed; keeping them in memory and retrying', {
           boardId: this.boardId,
@@ -387,29 +492,62 @@ export class Room {
           retryInMs: delay,
           error,
         });
-        await new Promise((resolve) => setTimeout(resolve, delay));
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, delay);
+          this.#wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.#wake = null;
       }
     }
   }
 
-  /**
-   * Sends a batch's updates to every synced connection as one message: all of them merged, or,
-   * for a connection that sent some of them, the others merged (it already has its own).
-   */
-  #relay(accepted: readonly Accepted[]): void {
-    if (accepted.length === 0) return;
-    const everything = encodeUpdate(mergeUpdates(accepted.map((item) => item.update)));
-    const withoutOwn = new Map<Connection, Uint8Array | null>();
-    for (const { origin } of accepted) {
-      if (origin instanceof Connection && !withoutOwn.has(origin)) {
-        const others = accepted.filter((item) => item.origin !== origin).map((item) => item.update);
-        withoutOwn.set(origin, others.length > 0 ? encodeUpdate(mergeUpdates(others)) : null);
+  /** Shows a committed batch: relays it, answers its sync requests, acks it, releases its peers. */
+  #publish(batch: Batch): void {
+    this.#relay(batch);
+    for (const { peer, stateVector } of batch.syncRequests) {
+      const record = this.#peers.get(peer);
+      if (!record) continue;
+      peer.send(encodeSyncStep2(this.doc, stateVector));
+      record.synced = true;
+    }
+    for (const [peer, settlement] of batch.settlements) {
+      const record = this.#peers.get(peer);
+      if (!record) continue;
+      if (peer.wantsAcks) {
+        const clocks: SavedClocks = new Map();
+        for (const clientId of settlement.clientIds) clocks.set(clientId, Y.getState(this.doc.store, clientId));
+        peer.send(encodeSaved({ messages: settlement.lastMessage, clocks }));
+      }
+      record.backlog.messages -= settlement.messages;
+      record.backlog.bytes -= settlement.bytes;
+      // Resume at half the bound, so that a steady sender is not paused and resumed per message.
+      if (record.held && !overBacklog(record.backlog, halfOf(this.#maxBacklog))) {
+        record.held = false;
+        peer.hold(false);
       }
     }
-    for (const [connection, peer] of this.#connections) {
-      if (!peer.synced) continue;
-      const message = withoutOwn.has(connection) ? withoutOwn.get(connection) : everything;
-      if (message) connection.send(message);
+    for (const change of batch.changes) change.resolve();
+  }
+
+  /**
+   * Sends a batch's updates to every synced peer as one message: all of them merged, or, for a peer
+   * that sent some of them, the others merged (it already has its own).
+   */
+  #relay(batch: Batch): void {
+    if (batch.isEmpty) return;
+    const everything = batch.merged();
+    const senders = new Set(batch.updates.map(({ origin }) => senderOf(origin)));
+    const withoutOwn = new Map<Peer, Uint8Array | null>();
+    for (const sender of senders) if (sender) withoutOwn.set(sender, batch.merged(sender));
+    const all = everything && encodeUpdate(everything);
+    for (const [peer, record] of this.#peers) {
+      if (!record.synced) continue;
+      const own = withoutOwn.get(peer);
+      const message = own === undefined ? all : own && encodeUpdate(own);
+      if (message) peer.send(message);
     }
   }
 
@@ -425,38 +563,31 @@ export class Room {
     }
   }
 
-  #relayAwareness = (
-    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
-    origin: unknown,
-  ): void => {
-    if (origin instanceof Connection) {
-      const clientIds = this.#connections.get(origin)?.clientIds;
-      for (const id of added) clientIds?.add(id);
-      for (const id of removed) clientIds?.delete(id);
-    }
+  #relayAwareness = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }): void => {
     const changed = [...added, ...updated, ...removed];
     const message = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
-    for (const connection of this.#connections.keys()) connection.send(message);
+    for (const peer of this.#peers.keys()) peer.send(message);
   };
 
-  #refuse(connection: Connection, error: unknown): void {
+  #refuse(peer: Peer, error: unknown): void {
     const reason = error instanceof MalformedMessage ? error.message : 'update did not decode';
     this.#log.warn('closing a connection that sent an undecodable message', {
       boardId: this.boardId,
-      actorId: connection.actor.id,
+      actorId: peer.actor.id,
       reason,
     });
-    connection.close(CloseCode.badMessage, reason.slice(0, 120));
+    peer.close(CloseCode.badMessage, reason.slice(0, 120));
   }
 }
 
-function mergeUpdates(updates: Uint8Array[]): Uint8Array {
-  return updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
+function overBacklog(backlog: Backlog, bound: Backlog): boolean {
+  return backlog.messages > bound.messages || backlog.bytes > bound.bytes;
 }
 
-function actorOf(origin: unknown): string {
-  if (origin instanceof Connection) return origin.actor.id;
-  if (origin instanceof Compensated) return origin.connection.actor.id;
-  if (origin instanceof ServerChange) return origin.actorId;
-  return 'server';
+function halfOf(bound: Backlog): Backlog {
+  return { messages: bound.messages / 2, bytes: bound.bytes / 2 };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

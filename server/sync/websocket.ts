@@ -10,13 +10,14 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { BoardTokens } from '../auth/board-tokens';
 import type { SyncLimits } from '../config';
 import type { Logger } from '../log';
+import { ACKS_PARAM } from '../../shared/sync-messages';
 import { Connection } from './connection';
 import type { RoomRegistry } from './registry';
 
 export interface RelayOptions {
   registry: RoomRegistry;
   tokens: BoardTokens;
-  limits: Pick<SyncLimits, 'maxMessageBytes' | 'maxMessagesPerSecond'>;
+  limits: Pick<SyncLimits, 'maxMessageBytes' | 'maxMessagesPerSecond' | 'floodAfterMs'>;
   log: Logger;
   /** How often to ping, to find connections whose peer vanished without closing. */
   heartbeatMs?: number;
@@ -29,6 +30,7 @@ export function attachRelay(server: Server, options: RelayOptions): { close(): v
   // ws closes an oversized message with 1009 (message too big), before any of it is decoded.
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes });
   const alive = new WeakMap<WebSocket, boolean>();
+  const connections = new WeakMap<WebSocket, Connection>();
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     void upgrade(request, socket, head).catch((error: unknown) => {
@@ -50,11 +52,16 @@ export function attachRelay(server: Server, options: RelayOptions): { close(): v
         transport: {
           send: (data) => ws.send(data),
           close: (code, reason) => ws.close(code, reason),
+          pause: () => ws.pause(),
+          resume: () => ws.resume(),
         },
         actor: check.actor,
         boardId,
+        wantsAcks: url.searchParams.get(ACKS_PARAM) === '1',
         maxMessagesPerSecond: limits.maxMessagesPerSecond,
+        floodAfterMs: limits.floodAfterMs,
       });
+      connections.set(ws, connection);
       alive.set(ws, true);
       ws.on('pong', () => alive.set(ws, true));
       ws.on('message', (data: Buffer) => connection.receive(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)));
@@ -70,6 +77,11 @@ export function attachRelay(server: Server, options: RelayOptions): { close(): v
 
   const heartbeat = setInterval(() => {
     for (const ws of wss.clients) {
+      // A socket we are not reading cannot show us its pongs; it is held, not dead.
+      if (connections.get(ws)?.isHeld) {
+        alive.set(ws, true);
+        continue;
+      }
       if (alive.get(ws) === false) {
         ws.terminate();
         continue;

@@ -10,7 +10,9 @@ import { boards, facilities } from '../../drizzle/schema';
 import { openDatabase, type OpenDatabase } from '../../server/db/database';
 import { silentLogger } from '../../server/log';
 import { createBoardStore, type BoardStore } from '../../server/persistence/board-store';
-import { Connection, type Actor } from '../../server/sync/connection';
+import type { Actor } from '../../shared/actor';
+import { Connection } from '../../server/sync/connection';
+import { defaultSyncLimits } from '../../server/config';
 import { RoomRegistry } from '../../server/sync/registry';
 
 /** An in-memory PGlite with one facility and one board, `b1`, and a store over it. */
@@ -22,7 +24,7 @@ export async function boardDatabase(): Promise<{ database: OpenDatabase; store: 
 }
 
 export function registryWith(store: BoardStore): RoomRegistry {
-  return new RoomRegistry({ store, limits: { compactAfterUpdates: 1000, unloadAfterMs: 60_000 }, log: silentLogger });
+  return new RoomRegistry({ store, limits: { ...defaultSyncLimits, compactAfterUpdates: 1000, unloadAfterMs: 60_000 }, log: silentLogger });
 }
 
 export interface RecordingConnection {
@@ -40,10 +42,16 @@ export function recordingConnection(
   const sent: Uint8Array[] = [];
   const closed: { code: number; reason: string }[] = [];
   const connection = new Connection({
-    transport: { send: (data) => sent.push(data), close: (code, reason) => closed.push({ code, reason }) },
+    transport: {
+      send: (data) => sent.push(data),
+      close: (code, reason) => closed.push({ code, reason }),
+      pause: () => {},
+      resume: () => {},
+    },
     actor,
     boardId,
     maxMessagesPerSecond: 1000,
+    floodAfterMs: defaultSyncLimits.floodAfterMs,
   });
   return {
     connection,

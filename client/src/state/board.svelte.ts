@@ -36,7 +36,7 @@ import {
 } from '../../../shared/board';
 import { PROJECT_TITLE_MAX, STEP_TEXT_MAX } from '../../../shared/board-schema';
 import { newId } from '../../../shared/ids';
-import { can, checkChange, type Actor } from '../../../shared/permissions';
+import { can, checkChange, type RuleActor } from '../../../shared/permissions';
 import { IdeaView, newestFirst } from './idea-view.svelte';
 import { oldestFirst, ProjectView } from './project-view.svelte';
 
@@ -44,7 +44,7 @@ type Events = Y.YEvent<Y.AbstractType<unknown>>[];
 
 export class BoardState {
   readonly doc: Y.Doc;
-  readonly actor: Actor;
+  readonly actor: RuleActor;
   #roots: ReturnType<typeof boardRoots>;
   #views = new Map<string, IdeaView>();
   #ideas = $state.raw<readonly IdeaView[]>([]);
@@ -54,7 +54,7 @@ export class BoardState {
   #dotsUsed = $state(0);
   #unobserve: (() => void)[] = [];
 
-  constructor(doc: Y.Doc, actor: Actor) {
+  constructor(doc: Y.Doc, actor: RuleActor) {
     this.doc = doc;
     this.actor = actor;
     this.#roots = boardRoots(doc);

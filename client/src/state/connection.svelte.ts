@@ -157,10 +157,6 @@ export class BoardConnection {
       case CloseCode.notFound:
         this.#refused = 'notFound';
         return;
-      case CloseCode.tooManyMessages:
-        // The relay asked us to slow down; changes wait in the document meanwhile.
-        this.#schedule(RETRY_MS * 2, true);
-        return;
       default:
         // A malformed or oversized message would only be sent again: stop, and say so.
         this.#refused = 'failed';

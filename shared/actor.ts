@@ -1,0 +1,11 @@
+/**
+ * Who did something on a board: the identity a session or a websocket token proved, never what a
+ * document says. The server attributes every stored update and history event to one.
+ */
+import type { ActorRole } from './api';
+
+export interface Actor {
+  id: string;
+  role: ActorRole;
+  name: string;
+}
