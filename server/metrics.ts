@@ -7,14 +7,16 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 /** What the relay reports; rooms call these on their hot path, so they only count. */
 export interface SyncMetrics {
   refused(rule: string): void;
-  committed(updates: number, seconds: number): void;
+  committed(updates: number, events: number, seconds: number): void;
+  /** A commit the store refused; the room keeps the batch and retries. */
+  commitFailed(): void;
 }
 
 export interface Metrics {
   registry: Registry;
   sync: SyncMetrics;
   /** Gauges read when scraped, from whatever knows the current numbers. */
-  observe(sources: { loadedBoards(): number; connections(): number }): void;
+  observe(sources: { loadedBoards(): number; connections(): number; waitingBoards(): number }): void;
 }
 
 export function createMetrics(): Metrics {
@@ -31,6 +33,16 @@ export function createMetrics(): Metrics {
     help: 'Board updates committed to the database',
     registers: [registry],
   });
+  const events = new Counter({
+    name: 'teian_events_written_total',
+    help: 'History events written together with the updates they came from',
+    registers: [registry],
+  });
+  const commitFailures = new Counter({
+    name: 'teian_commit_failures_total',
+    help: 'Commits the database refused; the updates stayed in memory and were retried',
+    registers: [registry],
+  });
   const commitSeconds = new Histogram({
     name: 'teian_commit_seconds',
     help: 'Time to commit one group of board updates',
@@ -41,10 +53,12 @@ export function createMetrics(): Metrics {
     registry,
     sync: {
       refused: (rule) => refused.inc({ rule }),
-      committed: (count, seconds) => {
+      committed: (count, eventCount, seconds) => {
         updates.inc(count);
+        events.inc(eventCount);
         commitSeconds.observe(seconds);
       },
+      commitFailed: () => commitFailures.inc(),
     },
     observe(sources) {
       new Gauge({
@@ -53,6 +67,14 @@ export function createMetrics(): Metrics {
         registers: [registry],
         collect() {
           this.set(sources.loadedBoards());
+        },
+      });
+      new Gauge({
+        name: 'teian_boards_waiting',
+        help: 'Boards whose changes wait in memory because the database refuses them',
+        registers: [registry],
+        collect() {
+          this.set(sources.waitingBoards());
         },
       });
       new Gauge({

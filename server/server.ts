@@ -58,7 +58,11 @@ export async function buildServer(
     metrics: metrics.sync,
     policy,
   });
-  metrics.observe({ loadedBoards: () => registry.loadedCount, connections: () => registry.connectionCount });
+  metrics.observe({
+    loadedBoards: () => registry.loadedCount,
+    connections: () => registry.connectionCount,
+    waitingBoards: () => registry.waitingBoards.length,
+  });
   const tokens = createBoardTokens(secret);
   const app = createApp({
     db,

@@ -36,5 +36,9 @@ it('counts committed updates, open connections and refused changes by rule', asy
   expect(valueOf(text, 'teian_connections')).toBe(1);
   expect(valueOf(text, 'teian_boards_loaded')).toBe(1);
   expect(valueOf(text, 'teian_updates_committed_total')).toBeGreaterThanOrEqual(1);
+  // The idea was accepted (one event), the vote refused (none).
+  expect(valueOf(text, 'teian_events_written_total')).toBe(1);
+  expect(valueOf(text, 'teian_commit_failures_total')).toBe(0);
+  expect(valueOf(text, 'teian_boards_waiting')).toBe(0);
   client.close();
 });

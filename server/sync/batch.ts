@@ -40,6 +40,12 @@ export class Batch {
     return this.updates.length === 0;
   }
 
+  get eventCount(): number {
+    let count = 0;
+    for (const { events } of this.updates) count += events.length;
+    return count;
+  }
+
   /** Records that the batch holds a peer's update-carrying message `message` of `bytes` bytes. */
   settle(peer: Peer, message: number, update: Uint8Array): void {
     let settlement = this.settlements.get(peer);

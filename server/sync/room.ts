@@ -469,7 +469,7 @@ export class Room {
       try {
         const started = performance.now();
         const seqs = await this.#store.commit(this.boardId, rows);
-        this.#metrics?.committed(rows.length, (performance.now() - started) / 1000);
+        this.#metrics?.committed(rows.length, batch.eventCount, (performance.now() - started) / 1000);
         this.#lastSeq = seqs.at(-1) ?? this.#lastSeq;
         this.#tailLength += rows.length;
         this.#inFlight = 0;
@@ -479,6 +479,7 @@ export class Room {
         }
         return true;
       } catch (error) {
+        this.#metrics?.commitFailed();
         const status = this.#status;
         if (status.state === 'closed') return false;
         if (status.state === 'closing' && Date.now() >= status.deadline) return false;
