@@ -80,7 +80,7 @@ export type RoomStatus =
 type Work =
   | { kind: 'update'; peer: Peer; update: Uint8Array; message: number }
   | { kind: 'sync-request'; peer: Peer; stateVector: Uint8Array }
-  | { kind: 'change'; actorId: string; change: (doc: Y.Doc) => void; resolve(): void };
+  | { kind: 'change'; actorId: string; change: (doc: Y.Doc) => void; resolve(): void; reject(error: unknown): void };
 
 /** What the room keeps per peer. */
 interface PeerRecord {
@@ -281,6 +281,10 @@ export class Room {
           clearTimeout(timer);
           resolve();
         },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
       });
     });
   }
@@ -360,8 +364,8 @@ export class Room {
           batch.syncRequests.push({ peer: item.peer, stateVector: item.stateVector });
           break;
         case 'change':
-          this.#applyServerChange(item.actorId, item.change, batch);
-          batch.changes.push(item);
+          if (this.#applyServerChange(item.actorId, item.change, batch)) batch.changes.push(item);
+          else item.reject(new Error('the change failed on the server'));
           break;
         default:
           exhaustive(item);
@@ -403,15 +407,27 @@ export class Room {
     if (failure !== null) this.#refuse(peer, failure);
   }
 
-  #applyServerChange(actorId: string, change: (doc: Y.Doc) => void, batch: Batch): void {
+  /**
+   * Applies a change the server makes. Answers false when it threw: whatever it wrote before it
+   * threw is kept and stored like the rest (Yjs has no rollback), and the rest of the batch goes on.
+   */
+  #applyServerChange(actorId: string, change: (doc: Y.Doc) => void, batch: Batch): boolean {
     let touched: EntryRef[] = [];
+    let failure: unknown = null;
     const origin: Origin = { kind: 'server', actorId };
     this.#emitted = [];
     this.doc.transact((transaction) => {
-      change(this.doc);
+      try {
+        change(this.doc);
+      } catch (error) {
+        failure = error;
+      }
       touched = this.#guard.touched(transaction);
     }, origin);
     this.#take(batch, origin, actorId, this.#guard.accept(touched));
+    if (failure === null) return true;
+    this.#log.error('a server change failed', { boardId: this.boardId, actorId, error: failure });
+    return false;
   }
 
   /** Moves what the document emitted into the batch, with the events of the accepted changes. */
