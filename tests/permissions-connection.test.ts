@@ -70,11 +70,10 @@ describe('[spec 6] identity is the connection’s, not the document’s', () => 
     });
 
     presence(aoi).setLocalState({ user: { id: aoi.actorId, name: 'あおい', avatar: 'cat', role: 'participant' } });
-    presence(ken).setLocalState({ user: { id: aoi.actorId, name: 'あおい', avatar: 'cat', role: 'staff' }, cursor: 3 });
+    presence(ken).setLocalState({ user: { id: aoi.actorId, name: 'あおい', avatar: 'cat', role: 'staff' } });
     await eventually(() => {
       expect(presence(observer).getStates().get(ken.doc.clientID)).toEqual({
         user: { id: ken.actorId, name: 'けん', avatar: 'cat', role: 'guest' },
-        cursor: 3,
       });
       expect(presence(observer).getStates().get(aoi.doc.clientID)).toMatchObject({ user: { id: aoi.actorId, name: 'あおい', role: 'participant' } });
     });
@@ -88,8 +87,8 @@ describe('[spec 6] identity is the connection’s, not the document’s', () => 
     encoding.writeVarUint(message, 1); // y-websocket's awareness message
     encoding.writeVarUint8Array(message, awarenessProtocol.encodeAwarenessUpdate(forged, [forgedDoc.clientID]));
     ken.client.provider.ws!.send(encoding.toUint8Array(message));
-    presence(ken).setLocalStateField('cursor', 4);
-    await eventually(() => expect(presence(observer).getStates().get(ken.doc.clientID)).toMatchObject({ cursor: 4 }));
+    presence(ken).setLocalStateField('user', { avatar: 'dog' });
+    await eventually(() => expect(presence(observer).getStates().get(ken.doc.clientID)).toMatchObject({ user: { avatar: 'dog' } }));
     expect(presence(observer).getStates().get(aoi.doc.clientID)).toMatchObject({ user: { id: aoi.actorId, name: 'あおい' } });
 
     for (const [clientId, state] of seen) {
@@ -99,6 +98,32 @@ describe('[spec 6] identity is the connection’s, not the document’s', () => 
     }
     forged.destroy();
     forgedDoc.destroy();
+  });
+});
+
+describe('[spec 5] presence carries only what presence is for', () => {
+  it('relays neither extra fields nor an oversized state: the sender shows as their bare identity', async () => {
+    const scene = await scenes.open();
+    const { ken, observer } = scene;
+    const presence = (person: Person) => person.client.provider.awareness;
+    const received: number[] = [];
+    observer.client.provider.ws!.addEventListener('message', (event: { data: unknown }) => {
+      const data = event.data as ArrayBuffer | Buffer;
+      received.push(data instanceof ArrayBuffer ? data.byteLength : data.length);
+    });
+
+    presence(ken).setLocalState({ user: { avatar: 'cat' }, cursor: 3, secret: 'x'.repeat(500) });
+    await eventually(() =>
+      expect(presence(observer).getStates().get(ken.doc.clientID)).toEqual({ user: { id: ken.actorId, name: 'けん', role: 'guest' } }),
+    );
+    presence(ken).setLocalState({ user: { avatar: 'dog' } });
+    await eventually(() => expect(presence(observer).getStates().get(ken.doc.clientID)).toMatchObject({ user: { avatar: 'dog' } }));
+    for (let i = 0; i < 5; i++) presence(ken).setLocalState({ user: { avatar: 'y'.repeat(200_000 + i) } });
+    await eventually(() =>
+      expect(presence(observer).getStates().get(ken.doc.clientID)).toEqual({ user: { id: ken.actorId, name: 'けん', role: 'guest' } }),
+    );
+    // Five 200 KB states reached the observer as a few hundred bytes.
+    expect(Math.max(...received)).toBeLessThan(2000);
   });
 });
 

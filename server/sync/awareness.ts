@@ -6,6 +6,7 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import type { Actor } from '../../shared/actor';
+import { PRESENCE_STATE_MAX_LENGTH, presenceSchema, type PresenceState } from '../../shared/presence';
 
 export interface ClaimedAwareness {
   /** The update to apply, stamped with the actor's identity. */
@@ -17,7 +18,9 @@ export interface ClaimedAwareness {
 /**
  * Rewrites an awareness update (y-protocols' format: count, then client id, clock and JSON state
  * for each) so that `user.id`, `user.role` and `user.name` are the actor's, dropping states for
- * client ids the connection may not speak for.
+ * client ids the connection may not speak for. A state that is too long or not of the presence
+ * shape (shared/presence.ts) is relayed as the bare identity: the person shows as present, and
+ * nothing they chose to send travels on.
  */
 export function claimAwareness(update: Uint8Array, actor: Actor, mayWrite: (clientId: number) => boolean): ClaimedAwareness {
   const decoder = decoding.createDecoder(update);
@@ -28,9 +31,9 @@ export function claimAwareness(update: Uint8Array, actor: Actor, mayWrite: (clie
   for (let i = 0; i < count; i++) {
     const clientId = decoding.readVarUint(decoder);
     const clock = decoding.readVarUint(decoder);
-    const state = JSON.parse(decoding.readVarString(decoder)) as unknown;
+    const state = readState(decoding.readVarString(decoder));
     if (!mayWrite(clientId)) continue;
-    kept.push({ clientId, clock, state: JSON.stringify(stamp(state, actor)) });
+    kept.push({ clientId, clock, state: JSON.stringify(state === null ? null : stamp(state, actor)) });
     states.push({ clientId, present: state !== null });
   }
   encoding.writeVarUint(encoder, kept.length);
@@ -42,10 +45,20 @@ export function claimAwareness(update: Uint8Array, actor: Actor, mayWrite: (clie
   return { update: encoding.toUint8Array(encoder), states };
 }
 
-function stamp(state: unknown, actor: Actor): unknown {
-  // null means "gone"; keep it so the client's presence is removed.
-  if (state === null || typeof state !== 'object' || Array.isArray(state)) return state;
-  const { user, ...rest } = state as { user?: unknown };
-  const own = user !== null && typeof user === 'object' && !Array.isArray(user) ? user : {};
-  return { ...rest, user: { ...own, id: actor.id, role: actor.role, name: actor.name } };
+/** The state as sent: null for "gone", the presence it holds, or nothing of it when it is not one. */
+function readState(json: string): PresenceState | null {
+  if (json.length > PRESENCE_STATE_MAX_LENGTH) return {};
+  let state: unknown;
+  try {
+    state = JSON.parse(json);
+  } catch {
+    return {};
+  }
+  if (state === null) return null;
+  const parsed = presenceSchema.safeParse(state);
+  return parsed.success ? parsed.data : {};
+}
+
+function stamp(state: PresenceState, actor: Actor): PresenceState {
+  return { user: { ...state.user, id: actor.id, role: actor.role, name: actor.name } };
 }
