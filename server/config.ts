@@ -31,6 +31,10 @@ export interface SyncLimits {
   maxBacklogMessages: number;
   /** The same bound in bytes. */
   maxBacklogBytes: number;
+  /** Bytes waiting to be sent to one connection beyond which it counts as a slow reader. */
+  maxOutboundBytes: number;
+  /** How long a connection may stay a slow reader before it is closed (4508, retried). */
+  slowReaderAfterMs: number;
   /** How long shutdown waits for queued updates to be stored (a database outage must not hang it). */
   shutdownDeadlineMs: number;
   /** Log rows past the latest snapshot that trigger a compaction. */
@@ -46,6 +50,8 @@ export const defaultSyncLimits: SyncLimits = {
   maxBacklogMessages: 500,
   maxBacklogBytes: 8 * 1024 * 1024,
   shutdownDeadlineMs: 10_000,
+  maxOutboundBytes: 16 * 1024 * 1024,
+  slowReaderAfterMs: 10_000,
   compactAfterUpdates: 1000,
   unloadAfterMs: 30_000,
 };
@@ -70,6 +76,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
       floodAfterMs: integer(env.TEIAN_FLOOD_AFTER_MS, defaultSyncLimits.floodAfterMs, 'TEIAN_FLOOD_AFTER_MS'),
       maxBacklogMessages: integer(env.TEIAN_MAX_BACKLOG_MESSAGES, defaultSyncLimits.maxBacklogMessages, 'TEIAN_MAX_BACKLOG_MESSAGES'),
       maxBacklogBytes: integer(env.TEIAN_MAX_BACKLOG_BYTES, defaultSyncLimits.maxBacklogBytes, 'TEIAN_MAX_BACKLOG_BYTES'),
+      maxOutboundBytes: integer(env.TEIAN_MAX_OUTBOUND_BYTES, defaultSyncLimits.maxOutboundBytes, 'TEIAN_MAX_OUTBOUND_BYTES'),
+      slowReaderAfterMs: integer(env.TEIAN_SLOW_READER_AFTER_MS, defaultSyncLimits.slowReaderAfterMs, 'TEIAN_SLOW_READER_AFTER_MS'),
       shutdownDeadlineMs: integer(env.TEIAN_SHUTDOWN_DEADLINE_MS, defaultSyncLimits.shutdownDeadlineMs, 'TEIAN_SHUTDOWN_DEADLINE_MS'),
       compactAfterUpdates: integer(env.TEIAN_COMPACT_AFTER_UPDATES, defaultSyncLimits.compactAfterUpdates, 'TEIAN_COMPACT_AFTER_UPDATES'),
       unloadAfterMs: integer(env.TEIAN_UNLOAD_AFTER_MS, defaultSyncLimits.unloadAfterMs, 'TEIAN_UNLOAD_AFTER_MS'),

@@ -6,6 +6,11 @@
 export const CloseCode = {
   /** An update depended on changes the server does not have; reconnecting resyncs. */
   resync: 4000,
+  /**
+   * The token's time is up. Outside 44xx on purpose: the stock client reconnects by itself, with
+   * whatever token its `params` hold by then (the Teian client keeps a fresh one there).
+   */
+  tokenExpired: 4001,
   /** The message did not decode as the y-websocket protocol. */
   badMessage: 4400,
   /** The token is missing, expired or forged. */
@@ -20,6 +25,11 @@ export const CloseCode = {
   loadFailed: 4500,
   /** The server is shutting down; reconnect later. */
   goingAway: 4503,
+  /**
+   * The client read what the server sent too slowly for too long (its outbound buffer stayed over
+   * the bound). HTTP's 408, in the range a stock client retries.
+   */
+  slowReader: 4508,
   /**
    * A flood far above any client's need: the connection stayed throttled (reads paused at the
    * message-rate limit) for longer than the flood limit allows. HTTP's 429, moved into the range a

@@ -33,11 +33,15 @@ function recordedConnection(options: { perSecond?: number; floodAfterMs?: number
       close: (code) => void record.closes.push(code),
       pause: () => void record.paused++,
       resume: () => void record.resumed++,
+      bufferedAmount: 0,
     },
     actor: { id: 'staff-1', role: 'staff', name: 'staff' },
     boardId: 'b1',
-    maxMessagesPerSecond: options.perSecond ?? 1000,
-    floodAfterMs: options.floodAfterMs ?? defaultSyncLimits.floodAfterMs,
+    limits: {
+      ...defaultSyncLimits,
+      maxMessagesPerSecond: options.perSecond ?? 1000,
+      floodAfterMs: options.floodAfterMs ?? defaultSyncLimits.floodAfterMs,
+    },
   });
   return { connection, record, held: () => record.paused > record.resumed };
 }

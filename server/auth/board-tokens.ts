@@ -25,7 +25,7 @@ const claims = z.object({
 
 
 export type TokenCheck =
-  | { ok: true; actor: Actor }
+  | { ok: true; actor: Actor; /** Milliseconds since the epoch. */ expiresAt: number }
   | { ok: false; status: 401 | 403; reason: string };
 
 export interface BoardTokens {
@@ -66,8 +66,8 @@ export function createBoardTokens(secret: string): BoardTokens {
       if (parsed.data.board !== boardId) {
         return { ok: false, status: 403, reason: 'the token is for another board' };
       }
-      const { sub, role, name } = parsed.data;
-      return { ok: true, actor: { id: sub, role, name } };
+      const { sub, role, name, exp } = parsed.data;
+      return { ok: true, actor: { id: sub, role, name }, expiresAt: exp * 1000 };
     },
   };
 }

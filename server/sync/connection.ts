@@ -8,6 +8,7 @@
  * code the stock client retries after a backoff, so nothing a client made is stranded.
  */
 import type { Actor } from '../../shared/actor';
+import type { SyncLimits } from '../config';
 import { CloseCode } from '../../shared/close-codes';
 import { exhaustive } from '../../shared/exhaustive';
 import { MessageRate } from './message-rate';
@@ -21,7 +22,11 @@ export interface Transport {
   /** Stop reading the socket: TCP's window then slows the sender. */
   pause(): void;
   resume(): void;
+  /** Bytes sent but not yet taken by the network: how far behind the reader is. */
+  readonly bufferedAmount: number;
 }
+
+export type ConnectionLimits = Pick<SyncLimits, 'maxMessagesPerSecond' | 'floodAfterMs' | 'maxOutboundBytes' | 'slowReaderAfterMs'>;
 
 export interface ConnectionOptions {
   transport: Transport;
@@ -29,10 +34,9 @@ export interface ConnectionOptions {
   boardId: string;
   /** The client asked for `saved` acks. */
   wantsAcks?: boolean;
-  /** Messages per second a client may keep up; above it the connection is throttled. */
-  maxMessagesPerSecond: number;
-  /** How long a connection may stay throttled without pause before it counts as a flood. */
-  floodAfterMs: number;
+  /** When the token expires (ms since the epoch): the connection ends then (4001). */
+  expiresAt?: number;
+  limits: ConnectionLimits;
 }
 
 type ConnectionState =
@@ -50,9 +54,11 @@ export class Connection implements Peer {
   readonly wantsAcks: boolean;
   #transport: Transport;
   #rate: MessageRate;
-  #floodAfterMs: number;
+  #limits: ConnectionLimits;
   #throttledSince: number | null = null;
+  #slowSince: number | null = null;
   #rateTimer: ReturnType<typeof setTimeout> | undefined;
+  #expiryTimer: ReturnType<typeof setTimeout> | undefined;
   #holds = new Set<HoldReason>();
   #state: ConnectionState = { state: 'waiting', pending: [] };
 
@@ -61,8 +67,15 @@ export class Connection implements Peer {
     this.actor = options.actor;
     this.boardId = options.boardId;
     this.wantsAcks = options.wantsAcks ?? false;
-    this.#rate = new MessageRate(options.maxMessagesPerSecond);
-    this.#floodAfterMs = options.floodAfterMs;
+    this.#limits = options.limits;
+    this.#rate = new MessageRate(options.limits.maxMessagesPerSecond);
+    if (options.expiresAt !== undefined) {
+      this.#expiryTimer = setTimeout(
+        () => this.close(CloseCode.tokenExpired, 'the token has expired: reconnect with a fresh one'),
+        Math.max(0, options.expiresAt - Date.now()),
+      );
+      this.#expiryTimer.unref();
+    }
   }
 
   get isOpen(): boolean {
@@ -99,8 +112,25 @@ export class Connection implements Peer {
     }
   }
 
+  /**
+   * Sends unless the reader has stayed behind for too long: a client that reads slowly but answers
+   * pings would otherwise make the server hold everything it has not yet taken.
+   */
   send(message: Uint8Array): void {
-    if (this.#state.state === 'open') this.#transport.send(message);
+    if (this.#state.state !== 'open') return;
+    const { maxOutboundBytes, slowReaderAfterMs } = this.#limits;
+    const behind = this.#transport.bufferedAmount;
+    if (behind <= maxOutboundBytes) {
+      this.#slowSince = null;
+    } else {
+      const now = performance.now();
+      this.#slowSince ??= now;
+      if (now - this.#slowSince > slowReaderAfterMs || behind > 4 * maxOutboundBytes) {
+        this.close(CloseCode.slowReader, 'reading too slowly: reconnect');
+        return;
+      }
+    }
+    this.#transport.send(message);
   }
 
   hold(held: boolean): void {
@@ -116,6 +146,7 @@ export class Connection implements Peer {
   /** The transport reports that the socket has gone. */
   closed(): void {
     clearTimeout(this.#rateTimer);
+    clearTimeout(this.#expiryTimer);
     const previous = this.#state;
     this.#state = { state: 'closed' };
     if (previous.state === 'open') previous.room.leave(this);
@@ -134,7 +165,7 @@ export class Connection implements Peer {
       return true;
     }
     this.#throttledSince ??= now;
-    if (now - this.#throttledSince > this.#floodAfterMs) {
+    if (now - this.#throttledSince > this.#limits.floodAfterMs) {
       this.close(CloseCode.flooding, 'too many messages for too long: reconnect later');
       return false;
     }

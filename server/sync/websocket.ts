@@ -11,13 +11,13 @@ import type { BoardTokens } from '../auth/board-tokens';
 import type { SyncLimits } from '../config';
 import type { Logger } from '../log';
 import { ACKS_PARAM } from '../../shared/sync-messages';
-import { Connection } from './connection';
+import { Connection, type ConnectionLimits } from './connection';
 import type { RoomRegistry } from './registry';
 
 export interface RelayOptions {
   registry: RoomRegistry;
   tokens: BoardTokens;
-  limits: Pick<SyncLimits, 'maxMessageBytes' | 'maxMessagesPerSecond' | 'floodAfterMs'>;
+  limits: ConnectionLimits & Pick<SyncLimits, 'maxMessageBytes'>;
   log: Logger;
   /** How often to ping, to find connections whose peer vanished without closing. */
   heartbeatMs?: number;
@@ -54,12 +54,15 @@ export function attachRelay(server: Server, options: RelayOptions): { close(): v
           close: (code, reason) => ws.close(code, reason),
           pause: () => ws.pause(),
           resume: () => ws.resume(),
+          get bufferedAmount() {
+            return ws.bufferedAmount;
+          },
         },
         actor: check.actor,
         boardId,
         wantsAcks: url.searchParams.get(ACKS_PARAM) === '1',
-        maxMessagesPerSecond: limits.maxMessagesPerSecond,
-        floodAfterMs: limits.floodAfterMs,
+        expiresAt: check.expiresAt,
+        limits,
       });
       connections.set(ws, connection);
       alive.set(ws, true);

@@ -47,11 +47,11 @@ export function recordingConnection(
       close: (code, reason) => closed.push({ code, reason }),
       pause: () => {},
       resume: () => {},
+      bufferedAmount: 0,
     },
     actor,
     boardId,
-    maxMessagesPerSecond: 1000,
-    floodAfterMs: defaultSyncLimits.floodAfterMs,
+    limits: { ...defaultSyncLimits, maxMessagesPerSecond: 1000 },
   });
   return {
     connection,
