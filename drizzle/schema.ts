@@ -122,9 +122,15 @@ export const boardUpdates = pgTable(
     boardId: text('board_id').notNull().references(() => boards.id),
     update: bytes('update').notNull(),
     actorId: text('actor_id').notNull(),
+    /**
+     * The commit that wrote the row, the same for every row of one group commit. A retry after a
+     * failure that may have hidden a success (the reply to COMMIT lost) looks it up first, so that a
+     * batch and its history events are never stored twice.
+     */
+    commitId: text('commit_id'),
     createdAt: createdAt(),
   },
-  (t) => [index('board_updates_board_seq_idx').on(t.boardId, t.seq)],
+  (t) => [index('board_updates_board_seq_idx').on(t.boardId, t.seq), index('board_updates_commit_idx').on(t.commitId)],
 );
 
 export const boardSnapshots = pgTable(

@@ -7,10 +7,11 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
+import { timeout } from 'hono/timeout';
 import { authRoutes } from './http/auth';
 import { boardRoutes } from './http/boards';
 import { loadSession, type AppDeps, type AppEnv } from './http/context';
-import { createErrorHandler, notFound } from './http/errors';
+import { apiError, createErrorHandler, notFound } from './http/errors';
 import { healthRoutes } from './http/health';
 import { joinRoutes } from './http/join';
 import { participantRoutes } from './http/participants';
@@ -20,8 +21,15 @@ export interface AppOptions extends AppDeps {
   clientDir?: string | undefined;
 }
 
+/**
+ * No API request waits longer than this: a database that hangs rather than refuses (a network that
+ * drops packets) gets the same 503 as one that is down.
+ */
+const REQUEST_DEADLINE_MS = 10_000;
+
 export function createApp(options: AppOptions) {
   const api = new Hono<AppEnv>()
+    .use(timeout(REQUEST_DEADLINE_MS, () => apiError(503, 'The server cannot save just now. Please try again in a moment.')))
     .use(loadSession(options.sessions))
     .route('/', authRoutes(options))
     .route('/', joinRoutes(options))

@@ -22,9 +22,9 @@ function heldStore(inner: BoardStore) {
   const waiting: (() => void)[] = [];
   const held: BoardStore = {
     ...inner,
-    async commit(boardId, rows) {
+    async commit(boardId, rows, attempt) {
       await new Promise<void>((resolve) => waiting.push(resolve));
-      return inner.commit(boardId, rows);
+      return inner.commit(boardId, rows, attempt);
     },
   };
   return {

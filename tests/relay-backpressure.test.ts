@@ -94,9 +94,9 @@ it('holds a connection whose queued work passes the bound until the room has com
   const waiting: (() => void)[] = [];
   const heldStore: BoardStore = {
     ...store,
-    async commit(boardId, rows) {
+    async commit(boardId, rows, attempt) {
       await new Promise<void>((resolve) => waiting.push(resolve));
-      return store.commit(boardId, rows);
+      return store.commit(boardId, rows, attempt);
     },
   };
   const rooms = registry({ maxBacklogMessages: 20 }, heldStore);

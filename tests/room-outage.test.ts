@@ -31,12 +31,12 @@ function flakyStore(inner: BoardStore) {
   const state = { down: false, failures: 0 };
   const flaky: BoardStore = {
     ...inner,
-    async commit(boardId, rows) {
+    async commit(boardId, rows, attempt) {
       if (state.down) {
         state.failures++;
         throw Object.assign(new Error('could not write: no space left on device'), { code: '53100' });
       }
-      return inner.commit(boardId, rows);
+      return inner.commit(boardId, rows, attempt);
     },
   };
   return { store: flaky, state };

@@ -49,6 +49,10 @@ describe.each(databaseKinds())('board store on %s', (kind) => {
     return updates.map((update, index) => ({ update, actorId: 'a', events: events(index) }));
   }
 
+  /** A first attempt at a new commit. */
+  const fresh = () => ({ id: `commit-${++commitCount}`, retry: false });
+  let commitCount = 0;
+
   function created(index: number): NewEvent[] {
     return [{ type: 'idea.created', actorId: 'a', ideaId: `i${index}`, data: { text: `idea ${index}` }, at: new Date(1_700_000_000_000 + index) }];
   }
@@ -77,7 +81,7 @@ describe.each(databaseKinds())('board store on %s', (kind) => {
   it('appends rows in order and returns increasing sequence numbers', async () => {
     const boardId = await newBoard();
     const updates = ideaUpdates(5);
-    const seqs = await store.commit(boardId, rowsOf(updates));
+    const seqs = await store.commit(boardId, rowsOf(updates), fresh());
     expect(seqs).toHaveLength(5);
     expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
     const stored = (await store.load(boardId))!;
@@ -88,15 +92,15 @@ describe.each(databaseKinds())('board store on %s', (kind) => {
   it('keeps the bytes of an update exactly', async () => {
     const boardId = await newBoard();
     const update = new Uint8Array(256).map((_, i) => i);
-    await store.commit(boardId, rowsOf([update]));
+    await store.commit(boardId, rowsOf([update]), fresh());
     expect([...(await store.load(boardId))!.updates[0]!]).toEqual([...update]);
   });
 
   it('keeps boards apart', async () => {
     const [first, second] = [await newBoard(), await newBoard()];
     const [a, b] = ideaUpdates(2);
-    await store.commit(first, rowsOf([a!]));
-    await store.commit(second, rowsOf([b!]));
+    await store.commit(first, rowsOf([a!]), fresh());
+    await store.commit(second, rowsOf([b!]), fresh());
     expect((await store.load(first))!.updates).toHaveLength(1);
     expect((await store.load(second))!.updates).toHaveLength(1);
   });
@@ -104,10 +108,10 @@ describe.each(databaseKinds())('board store on %s', (kind) => {
   it('compacts: one snapshot replaces the rows it covers, and later rows stay as the tail', async () => {
     const boardId = await newBoard();
     const updates = ideaUpdates(6);
-    const seqs = await store.commit(boardId, rowsOf(updates.slice(0, 4)));
+    const seqs = await store.commit(boardId, rowsOf(updates.slice(0, 4)), fresh());
     const folded = docOf({ snapshot: null, updates: updates.slice(0, 4) });
     await store.compact(boardId, Y.encodeStateAsUpdate(folded), seqs.at(-1)!);
-    await store.commit(boardId, rowsOf(updates.slice(4)));
+    await store.commit(boardId, rowsOf(updates.slice(4)), fresh());
 
     const stored = (await store.load(boardId))!;
     expect(stored.snapshot).not.toBeNull();
@@ -118,7 +122,7 @@ describe.each(databaseKinds())('board store on %s', (kind) => {
   it('keeps named snapshots when it compacts, and drops older compactions', async () => {
     const boardId = await newBoard();
     const updates = ideaUpdates(3);
-    const seqs = await store.commit(boardId, rowsOf(updates));
+    const seqs = await store.commit(boardId, rowsOf(updates), fresh());
     const state = Y.encodeStateAsUpdate(docOf({ snapshot: null, updates }));
     await store.snapshot({ boardId, kind: 'named', label: 'before the meeting', state, upToSeq: seqs[1]!, takenBy: 'staff' });
     await store.compact(boardId, state, seqs[1]!);
@@ -131,7 +135,7 @@ describe.each(databaseKinds())('board store on %s', (kind) => {
 
   it('stores each row\'s events with the row: same board, the row\'s seq, the given time', async () => {
     const boardId = await newBoard();
-    const seqs = await store.commit(boardId, rowsOf(ideaUpdates(3), created));
+    const seqs = await store.commit(boardId, rowsOf(ideaUpdates(3), created), fresh());
     const events = await database.db.select().from(boardEvents).where(eq(boardEvents.boardId, boardId)).orderBy(boardEvents.id);
     expect(events.map((event) => [event.seq, event.ideaId, event.type, event.actorId])).toEqual([
       [seqs[0], 'i0', 'idea.created', 'a'],
@@ -144,7 +148,7 @@ describe.each(databaseKinds())('board store on %s', (kind) => {
 
   it('commits events and updates together or not at all: a failing event write stores no update', async () => {
     const boardId = await newBoard();
-    await store.commit(boardId, rowsOf(ideaUpdates(1), created));
+    await store.commit(boardId, rowsOf(ideaUpdates(1), created), fresh());
     // The second write of the transaction fails: the database refuses this one event type.
     await database.db.execute(sql`alter table board_events add constraint refuse_deleted check (type <> 'idea.deleted')`);
     try {
@@ -152,20 +156,34 @@ describe.each(databaseKinds())('board store on %s', (kind) => {
         ...created(index),
         ...(index === 1 ? [{ type: 'idea.deleted' as const, actorId: 'a', ideaId: 'i1', data: {}, at: new Date() }] : []),
       ]);
-      await expect(store.commit(boardId, refused)).rejects.toThrow();
+      await expect(store.commit(boardId, refused, fresh())).rejects.toThrow();
       expect(await countsOf(boardId)).toEqual({ updates: 1, events: 1 });
     } finally {
       await database.db.execute(sql`alter table board_events drop constraint refuse_deleted`);
     }
     // The same rows go through once the database takes them, as the room's retry would send them.
-    await store.commit(boardId, rowsOf(ideaUpdates(2), created));
+    await store.commit(boardId, rowsOf(ideaUpdates(2), created), fresh());
+    expect(await countsOf(boardId)).toEqual({ updates: 3, events: 3 });
+  });
+
+  it('stores a retried commit once: a retry of an attempt that had in fact been stored changes nothing', async () => {
+    const boardId = await newBoard();
+    const rows = rowsOf(ideaUpdates(2), created);
+    const first = await store.commit(boardId, rows, { id: 'lost-reply', retry: false });
+    // The reply to COMMIT was lost: the room cannot tell, and tries the same batch again.
+    const again = await store.commit(boardId, rows, { id: 'lost-reply', retry: true });
+    expect(again).toEqual(first);
+    expect(await countsOf(boardId)).toEqual({ updates: 2, events: 2 });
+    // A retry of an attempt that had really failed stores it.
+    const other = rowsOf(ideaUpdates(1), created);
+    await store.commit(boardId, other, { id: 'really-failed', retry: true });
     expect(await countsOf(boardId)).toEqual({ updates: 3, events: 3 });
   });
 
   it('stores thousands of rows and events in one commit', async () => {
     const boardId = await newBoard();
     const updates = ideaUpdates(5000);
-    const seqs = await store.commit(boardId, rowsOf(updates, created));
+    const seqs = await store.commit(boardId, rowsOf(updates, created), fresh());
     expect(seqs).toHaveLength(5000);
     expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
     expect(await countsOf(boardId)).toEqual({ updates: 5000, events: 5000 });

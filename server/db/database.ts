@@ -51,7 +51,8 @@ async function openPostgres(url: string, poolSize: number): Promise<OpenDatabase
   } finally {
     await migrator.end();
   }
-  const client = postgres(url, { max: poolSize, onnotice: () => {} });
+  // A short connect timeout: during an outage a request should hear "unavailable" quickly.
+  const client = postgres(url, { max: poolSize, onnotice: () => {}, connect_timeout: 5 });
   return {
     db: drizzlePostgres(client, { schema }),
     driver: 'postgres',

@@ -21,6 +21,15 @@ export interface StoredBoard {
   lastSeq: number;
 }
 
+/**
+ * Which commit this is. `retry` says that an earlier attempt with the same id failed in a way that
+ * may have hidden a success (a connection lost after COMMIT was sent): the store looks first.
+ */
+export interface CommitAttempt {
+  id: string;
+  retry: boolean;
+}
+
 /** One accepted update and the history events derived from it, stored together. */
 export interface CommitRow {
   update: Uint8Array;
@@ -44,10 +53,10 @@ export interface BoardStore {
   load(boardId: string): Promise<StoredBoard | null>;
   /**
    * Appends a board's rows to the log and their events to the history, all in one transaction:
-   * either every row and every event is stored or none is. Returns the rows' sequence numbers, in
-   * order.
+   * either every row and every event is stored or none is, and a retried attempt that had in fact
+   * been stored is not stored again. Returns the rows' sequence numbers, in order.
    */
-  commit(boardId: string, rows: readonly CommitRow[]): Promise<number[]>;
+  commit(boardId: string, rows: readonly CommitRow[], attempt: CommitAttempt): Promise<number[]>;
   /** Writes a snapshot and returns its id. */
   snapshot(input: SnapshotInput): Promise<string>;
   /**
@@ -85,16 +94,28 @@ export function createBoardStore(db: Database): BoardStore {
       };
     },
 
-    async commit(boardId, rows) {
+    async commit(boardId, rows, attempt) {
       if (rows.length === 0) return [];
       return db.transaction(async (tx) => {
+        if (attempt.retry) {
+          const stored = await tx
+            .select({ seq: boardUpdates.seq })
+            .from(boardUpdates)
+            .where(eq(boardUpdates.commitId, attempt.id))
+            .orderBy(boardUpdates.seq);
+          if (stored.length > 0) return stored.map((row) => row.seq);
+        }
         const seqs: number[] = [];
         // One offline sync can carry thousands of changes, and a long outage thousands of updates;
         // PostgreSQL takes at most 65,535 parameters per statement.
         for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
           const inserted = await tx
             .insert(boardUpdates)
-            .values(rows.slice(start, start + ROWS_PER_INSERT).map((row) => ({ boardId, update: row.update, actorId: row.actorId })))
+            .values(
+              rows
+                .slice(start, start + ROWS_PER_INSERT)
+                .map((row) => ({ boardId, update: row.update, actorId: row.actorId, commitId: attempt.id })),
+            )
             .returning({ seq: boardUpdates.seq });
           // A multi-row INSERT assigns the sequence in VALUES order, but RETURNING promises no order.
           seqs.push(...inserted.map((row) => row.seq).sort((a, b) => a - b));

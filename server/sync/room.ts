@@ -20,6 +20,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { CloseCode } from '../../shared/close-codes';
 import { exhaustive } from '../../shared/exhaustive';
+import { newId } from '../../shared/ids';
 import { encodeSaved, encodeTimeAnswer, type SavedClocks } from '../../shared/sync-messages';
 import { deriveEvents } from '../history/derive';
 import type { Logger } from '../log';
@@ -480,11 +481,12 @@ export class Room {
    */
   async #commit(batch: Batch): Promise<boolean> {
     const rows = batch.rows();
+    const id = newId();
     this.#inFlight = rows.length;
     for (let attempt = 0; ; attempt++) {
       try {
         const started = performance.now();
-        const seqs = await this.#store.commit(this.boardId, rows);
+        const seqs = await this.#store.commit(this.boardId, rows, { id, retry: attempt > 0 });
         this.#metrics?.committed(rows.length, batch.eventCount, (performance.now() - started) / 1000);
         this.#lastSeq = seqs.at(-1) ?? this.#lastSeq;
         this.#tailLength += rows.length;
