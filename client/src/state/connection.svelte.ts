@@ -6,13 +6,19 @@
  * - The websocket needs a short-lived token (spec 4). `WebsocketProvider` reads `params` each time it
  *   opens a socket, so the token is refreshed on a timer, when it is close to expiry at a disconnect,
  *   and when the device comes back online.
+ * - The socket asks for Teian's protocol additions (`?acks=1`): the relay's "saved" acks feed the
+ *   header's save indicator (`saves`), and its time answers the server clock (`clock`).
  */
 import type * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import type { Me } from '../../../shared/api';
 import { CloseCode } from '../../../shared/close-codes';
+import { ACKS_PARAM } from '../../../shared/sync-messages';
 import { api, ApiRequestError } from '../lib/api';
+import { countingWebSocket, extendRelay } from '../lib/relay-extensions';
+import { ServerClock } from '../lib/server-clock';
+import { SaveState } from './save-state.svelte';
 
 /** Why the board cannot open: `failed` is a close the client cannot fix by itself. */
 export type RefusedReason = 'signedOut' | 'forbidden' | 'notFound' | 'failed';
@@ -23,6 +29,9 @@ export type ConnectionState =
   | { state: 'reconnecting' }
   | { state: 'offline' }
   | { state: 'refused'; reason: RefusedReason };
+
+/** Every socket asks for acks; the token joins it in `params`. */
+const EXTENSIONS = { [ACKS_PARAM]: '1' } as const;
 
 /** Refresh this long before the token expires, so a reconnect never carries a stale one. */
 const REFRESH_MARGIN_MS = 90_000;
@@ -35,6 +44,10 @@ const MAX_UNAUTHORIZED_CLOSES = 3;
 
 export class BoardConnection {
   readonly provider: WebsocketProvider;
+  /** This device's changes that the server has not confirmed yet. */
+  readonly saves: SaveState;
+  /** The server's time, for timers that must agree across screens. */
+  readonly clock = new ServerClock();
   #persistence: IndexeddbPersistence;
   #boardId: string;
   #socket = $state<'connecting' | 'connected' | 'disconnected'>('connecting');
@@ -57,10 +70,18 @@ export class BoardConnection {
     this.#persistence = new IndexeddbPersistence(`teian-board-${boardId}`, doc);
     void this.#persistence.whenSynced.then(() => (this.#storedLoaded = true));
 
+    // Made before the provider, which needs it to number what its sockets send. Changes that come
+    // from the relay or another tab (the provider applies both) or from IndexedDB are not this
+    // device's to save.
+    this.saves = new SaveState(doc, {
+      boardId,
+      isRemote: (origin) => origin === this.provider || origin === this.#persistence,
+    });
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
     this.provider = new WebsocketProvider(`${scheme}//${location.host}/yjs`, boardId, doc, {
       connect: false,
-      params: {},
+      params: { ...EXTENSIONS },
+      WebSocketPolyfill: countingWebSocket(WebSocket, this.saves),
       // Slow tablets on busy Wi-Fi: back off further than the default before knocking again.
       maxBackoffTime: 10_000,
     });
@@ -70,6 +91,7 @@ export class BoardConnection {
       avatar: me.kind === 'participant' ? me.avatar : '',
       role: me.role,
     });
+    this.#cleanup.push(extendRelay(this.provider, { saves: this.saves, clock: this.clock }));
     this.#listen();
     void this.#start();
   }
@@ -91,6 +113,7 @@ export class BoardConnection {
     this.#destroyed = true;
     clearTimeout(this.#refreshTimer);
     for (const undo of this.#cleanup) undo();
+    this.saves.destroy();
     this.provider.destroy();
     void this.#persistence.destroy();
   }
@@ -111,6 +134,7 @@ export class BoardConnection {
         this.#everConnected = true;
         this.#failedOpens = 0;
       }
+      this.#linkSaves();
     });
     provider.on('sync', (synced) => {
       if (!synced) return;
@@ -129,9 +153,13 @@ export class BoardConnection {
 
     const online = () => {
       this.#online = true;
+      this.#linkSaves();
       void this.#ensureFreshToken().then((ok) => ok && this.#connect());
     };
-    const offline = () => (this.#online = false);
+    const offline = () => {
+      this.#online = false;
+      this.#linkSaves();
+    };
     // A tablet that slept through the token's life wakes with a stale one.
     const visible = () => document.visibilityState === 'visible' && void this.#ensureFreshToken();
     addEventListener('online', online);
@@ -163,6 +191,11 @@ export class BoardConnection {
     }
   }
 
+  /** "Saving" needs a socket that can carry the changes; anything else is "not saved yet". */
+  #linkSaves(): void {
+    this.saves.setConnected(this.state.state === 'connected');
+  }
+
   #ensureFreshToken(): Promise<boolean> {
     if (this.#expiresAt - Date.now() > REFRESH_MARGIN_MS) return Promise.resolve(true);
     return this.#refreshToken();
@@ -180,7 +213,7 @@ export class BoardConnection {
       this.#fetchedAt = Date.now();
       const { token, expiresAt } = await api.boardToken(this.#boardId);
       if (this.#destroyed) return false;
-      this.provider.params = { token };
+      this.provider.params = { ...EXTENSIONS, token };
       this.#expiresAt = expiresAt;
       // Half the remaining life, judged by our own clock: a skewed clock then costs only extra fetches.
       const lifetime = expiresAt - Date.now();
