@@ -58,6 +58,7 @@ export class Batch {
     settlement.bytes += update.byteLength;
     // Reading the update's clocks costs a decode: only for peers that will be acked.
     if (peer.wantsAcks) for (const clientId of Y.parseUpdateMeta(update).to.keys()) settlement.clientIds.add(clientId);
+    // (Only updates that applied are settled, so they decode.)
   }
 
   /** The rows to commit, one per accepted update, each with its events. */

@@ -83,9 +83,9 @@ export function encodeSyncStep1(doc: Y.Doc): Uint8Array {
   return encodeSync(SYNC_STEP_1, Y.encodeStateVector(doc));
 }
 
-/** Sync step 2: everything in `doc` that a peer with `stateVector` lacks. */
-export function encodeSyncStep2(doc: Y.Doc, stateVector: Uint8Array): Uint8Array {
-  return encodeSync(SYNC_STEP_2, Y.encodeStateAsUpdate(doc, stateVector));
+/** Sync step 2: an update holding everything the peer lacks. */
+export function encodeSyncStep2(update: Uint8Array): Uint8Array {
+  return encodeSync(SYNC_STEP_2, update);
 }
 
 export function encodeUpdate(update: Uint8Array): Uint8Array {

@@ -95,6 +95,13 @@ interface PeerRecord {
   synced: boolean;
   /** Update-carrying messages received, numbering them for acks. */
   received: number;
+  /** The highest message number acked so far. */
+  acked: number;
+  /**
+   * The first message whose structs still wait for changes the server lacks: nothing from it on
+   * is committed yet, so acks stop short of it until its structs are integrated.
+   */
+  waitingFrom: number | null;
   /** Queued or in-flight messages not yet published. */
   backlog: Backlog;
   held: boolean;
@@ -185,6 +192,8 @@ export class Room {
       clientIds: new Set(),
       synced: false,
       received: 0,
+      acked: 0,
+      waitingFrom: null,
       backlog: { messages: 0, bytes: 0 },
       held: false,
       strikes: [],
@@ -336,6 +345,9 @@ export class Room {
     await Promise.resolve();
     try {
       await this.#drainQueue();
+    } catch (error) {
+      // A bug, not a store failure (those are retried inside): keep the server up and say so.
+      this.#log.error('the relay loop failed', { boardId: this.boardId, error });
     } finally {
       // Cleared in the same synchronous step as the loop's last empty-queue check, so no work
       // can be enqueued in between and be left waiting.
@@ -357,10 +369,17 @@ export class Room {
     const batch = new Batch();
     for (const item of work) {
       switch (item.kind) {
-        case 'update':
-          this.#applyClientUpdate(item.peer, item.update, batch);
+        case 'update': {
+          // An update that did not decode closed its sender; it settles nothing.
+          if (!this.#applyClientUpdate(item.peer, item.update, batch)) break;
           batch.settle(item.peer, item.message, item.update);
+          const record = this.#peers.get(item.peer);
+          if (record) {
+            if (this.#pendingOwner !== item.peer) record.waitingFrom = null;
+            else record.waitingFrom ??= item.message;
+          }
           break;
+        }
         case 'sync-request':
           batch.syncRequests.push({ peer: item.peer, stateVector: item.stateVector });
           break;
@@ -378,9 +397,10 @@ export class Room {
   /**
    * Applies a client's update and has the guard check it (spec 6). Refused entries are written back
    * at once; the update and its compensation then travel as one net change, which carries the
-   * refused content only as deleted, garbage-collected structs.
+   * refused content only as deleted, garbage-collected structs. Answers false when the update did
+   * not decode (its sender is closed).
    */
-  #applyClientUpdate(peer: Peer, update: Uint8Array, batch: Batch): void {
+  #applyClientUpdate(peer: Peer, update: Uint8Array, batch: Batch): boolean {
     if (this.#pendingOwner !== null && this.#pendingOwner !== peer) this.#dropPending();
     const stateBefore = Y.encodeStateVector(this.doc);
     const origin: Origin = { kind: 'client', peer };
@@ -401,11 +421,13 @@ export class Room {
     const compensation: Origin = { kind: 'compensation', peer };
     const { accepted, refusals } = this.#guard.review(peer.actor, touched, compensation);
     if (refusals.length > 0) {
-      this.#emitted = [Y.encodeStateAsUpdate(this.doc, stateBefore)];
+      this.#emitted = [committedState(this.doc, stateBefore)];
       for (const refusal of refusals) this.#reportRefusal(peer, refusal);
     }
     this.#take(batch, refusals.length > 0 ? compensation : origin, peer.actor.id, accepted);
-    if (failure !== null) this.#refuse(peer, failure);
+    if (failure === null) return true;
+    this.#refuse(peer, failure);
+    return false;
   }
 
   /**
@@ -529,16 +551,19 @@ export class Room {
     for (const { peer, stateVector } of batch.syncRequests) {
       const record = this.#peers.get(peer);
       if (!record) continue;
-      peer.send(encodeSyncStep2(this.doc, stateVector));
+      peer.send(encodeSyncStep2(committedState(this.doc, stateVector)));
       record.synced = true;
     }
     for (const [peer, settlement] of batch.settlements) {
       const record = this.#peers.get(peer);
       if (!record) continue;
-      if (peer.wantsAcks) {
+      const upTo = record.waitingFrom === null ? settlement.lastMessage : Math.min(settlement.lastMessage, record.waitingFrom - 1);
+      if (peer.wantsAcks && upTo > record.acked) {
+        record.acked = upTo;
+        // The document's clocks leave out structs still waiting: they cover only what is committed.
         const clocks: SavedClocks = new Map();
         for (const clientId of settlement.clientIds) clocks.set(clientId, Y.getState(this.doc.store, clientId));
-        peer.send(encodeSaved({ messages: settlement.lastMessage, clocks }));
+        peer.send(encodeSaved({ messages: upTo, clocks }));
       }
       record.backlog.messages -= settlement.messages;
       record.backlog.bytes -= settlement.bytes;
@@ -574,7 +599,7 @@ export class Room {
     const upToSeq = this.#lastSeq;
     const covered = this.#tailLength;
     try {
-      await this.#store.compact(this.boardId, Y.encodeStateAsUpdate(this.doc), upToSeq);
+      await this.#store.compact(this.boardId, committedState(this.doc), upToSeq);
       this.#tailLength -= covered;
     } catch (error) {
       // The log still holds everything; the next batch tries again.
@@ -596,6 +621,23 @@ export class Room {
       reason,
     });
     peer.close(CloseCode.badMessage, reason.slice(0, 120));
+  }
+}
+
+/**
+ * The document as an update, without the structs that wait for changes the server lacks: Yjs's
+ * own encoder adds those, but they are neither checked nor committed, so no answer, compensation
+ * or snapshot may carry them.
+ */
+function committedState(doc: Y.Doc, stateVector?: Uint8Array): Uint8Array {
+  const { pendingStructs, pendingDs } = doc.store;
+  doc.store.pendingStructs = null;
+  doc.store.pendingDs = null;
+  try {
+    return Y.encodeStateAsUpdate(doc, stateVector);
+  } finally {
+    doc.store.pendingStructs = pendingStructs;
+    doc.store.pendingDs = pendingDs;
   }
 }
 

@@ -15,6 +15,9 @@ export interface ChildServer {
   kill(): Promise<void>;
 }
 
+/** PGlite's first start with migrations takes seconds on an idle machine, much longer on a busy one. */
+const START_TIMEOUT_MS = 60_000;
+
 export async function spawnServer(env: Record<string, string | undefined>): Promise<ChildServer> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: root,
@@ -31,7 +34,11 @@ export async function spawnServer(env: Record<string, string | undefined>): Prom
   });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
+    // A slow start must not leave a server behind that keeps writing to the data folder.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start within ${START_TIMEOUT_MS} ms:\n${output}`));
+    }, START_TIMEOUT_MS);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /Teian is running: (\S+)/.exec(output);
