@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createApp } from './app';
+import { createBoardAccess } from './auth/board-access';
 import { bootstrapAccounts } from './auth/bootstrap';
 import { createBoardTokens, type BoardTokens } from './auth/board-tokens';
 import { loadSessionSecret } from './auth/secret';
@@ -15,7 +16,7 @@ import type { Config } from './config';
 import { openDatabase, type OpenDatabase } from './db/database';
 import { createLogger, type Logger } from './log';
 import { createMetrics } from './metrics';
-import { createBoardStore } from './persistence/board-store';
+import { createBoardStore, type BoardStore } from './persistence/board-store';
 import type { ChangePolicy } from './permissions/policy';
 import { RoomRegistry } from './sync/registry';
 import { attachRelay } from './sync/websocket';
@@ -40,11 +41,16 @@ export interface ServerOptions {
   log?: Logger;
   /** Whether an actor may make a change: spec 6 (`enforceRules`) unless a benchmark passes `allowAll`. */
   policy?: ChangePolicy;
+  /**
+   * Wraps the board store the relay uses. Only the commit-path benchmark passes one (a store that
+   * drops history events, to measure what writing them costs); the server itself never does.
+   */
+  wrapStore?: (store: BoardStore) => BoardStore;
 }
 
 export async function buildServer(
   config: Config,
-  { log = createLogger(), policy }: ServerOptions = {},
+  { log = createLogger(), policy, wrapStore = (store) => store }: ServerOptions = {},
 ): Promise<BuiltServer> {
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   const { db } = database;
@@ -52,11 +58,12 @@ export async function buildServer(
   const bootstrap = await bootstrapAccounts(db, config.admin);
   const metrics = createMetrics();
   const registry = new RoomRegistry({
-    store: createBoardStore(db),
+    store: wrapStore(createBoardStore(db)),
     limits: config.sync,
     log,
     metrics: metrics.sync,
     policy,
+    authorize: createBoardAccess(db),
   });
   metrics.observe({
     loadedBoards: () => registry.loadedCount,

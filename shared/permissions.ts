@@ -84,6 +84,24 @@ export interface Violation {
   reason: string;
 }
 
+/** A board's settings that the rules depend on; they live in the board's row, not its document. */
+export interface BoardSettings {
+  allowGuests: boolean;
+  allowAnonymous: boolean;
+}
+
+/**
+ * Null when the board's settings allow `change`; otherwise the rule it breaks. Checked on top of
+ * `checkChange`: with guests turned off a guest changes nothing, and with anonymity turned off no
+ * idea becomes anonymous (ideas that already are stay so: turning it off is not a reveal).
+ */
+export function checkSettings(actor: RuleActor, change: EntryChange, settings: BoardSettings): Violation | null {
+  if (actor.role === 'guest' && !settings.allowGuests) return refuse('settings.guests', 'this board no longer takes guests');
+  if (change.kind !== 'idea' || !change.after?.anonymous || settings.allowAnonymous) return null;
+  if (change.before?.anonymous) return null;
+  return refuse('settings.anonymous', 'this board does not take anonymous ideas');
+}
+
 /** Null when `actor` may make `change`; otherwise the rule it breaks. */
 export function checkChange(actor: RuleActor, change: EntryChange, context: RuleContext): Violation | null {
   if (actor.role === 'viewer') return refuse('viewer.read-only', 'a projector connection may not change the board');

@@ -442,5 +442,6 @@ describe.each(databaseKinds())('the sign-in rate limit on %s', (kind: DatabaseKi
       expectApiError(await person.post('/api/auth/login', { ...ADMIN }), 429, 'rate_limited');
       expectApiError(await person.get('/api/me'), 401, 'unauthorized');
     });
-  });
+    // A server of its own and twenty scrypt hashes: slow on a busy two-core machine.
+  }, 60_000);
 });

@@ -75,7 +75,12 @@ describe.each(databaseKinds())('board store on %s', (kind) => {
   });
 
   it('loads an empty board as no snapshot and no updates', async () => {
-    expect(await store.load(await newBoard())).toEqual({ snapshot: null, updates: [], lastSeq: 0 });
+    expect(await store.load(await newBoard())).toEqual({
+      snapshot: null,
+      updates: [],
+      lastSeq: 0,
+      settings: { allowGuests: true, allowAnonymous: true },
+    });
   });
 
   it('appends rows in order and returns increasing sequence numbers', async () => {

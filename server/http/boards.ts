@@ -65,6 +65,9 @@ export function boardRoutes({ db, tokens, registry }: AppDeps) {
       const board = await findBoard(db, c.req.param('id'), session.facilityId);
       const change = c.req.valid('json');
       const [row] = await db.update(boards).set(change).where(eq(boards.id, board.id)).returning();
+      if (change.allowGuests !== undefined || change.allowAnonymous !== undefined) {
+        registry.settingsChanged(board.id, { allowGuests: row!.allowGuests, allowAnonymous: row!.allowAnonymous });
+      }
       // The document carries the title and the budget too; keep it in step, as the staff member.
       if (change.title !== undefined || change.voteBudget !== undefined) {
         await registry.withRoom(board.id, (room) =>

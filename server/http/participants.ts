@@ -2,6 +2,7 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { participantCreateBody, participantPatchBody, type Participant } from '../../shared/api';
+import { CloseCode } from '../../shared/close-codes';
 import { newId } from '../../shared/ids';
 import { participants } from '../../drizzle/schema';
 import { hashSecret } from '../auth/passwords';
@@ -11,7 +12,7 @@ import { validate } from './validate';
 
 type ParticipantRow = typeof participants.$inferSelect;
 
-export function participantRoutes({ db }: AppDeps) {
+export function participantRoutes({ db, registry }: AppDeps) {
   return new Hono<AppEnv>()
     .use(requireStaff)
     .get('/', async (c) => {
@@ -42,6 +43,8 @@ export function participantRoutes({ db }: AppDeps) {
         .where(and(eq(participants.id, c.req.param('id')), eq(participants.facilityId, staffOf(c).facilityId)))
         .returning();
       if (!row) throw apiError(404, 'No such participant');
+      // Rights end now, not when a token runs out: their open boards close at once.
+      if (change.active === false) registry.closeActor(row.id, CloseCode.forbidden, 'you are no longer on this roster');
       return c.json(toParticipant(row));
     });
 }

@@ -13,7 +13,7 @@
 import type * as Y from 'yjs';
 import { boardRoots, newMeta } from '../../shared/board';
 import type { IdeaEntry, MetaEntry, ProjectEntry, ThanksEntry, VotesEntry } from '../../shared/board-schema';
-import type { EntryChange, RuleActor, RuleContext, Violation } from '../../shared/permissions';
+import { checkSettings, type BoardSettings, type EntryChange, type RuleActor, type RuleContext, type Violation } from '../../shared/permissions';
 import { VOTE_BUDGET_DEFAULT } from '../../shared/limits';
 import {
   readIdeaEntry,
@@ -51,8 +51,12 @@ export class BoardGuard {
   #votes = new Map<string, VotesEntry>();
   #thanks = new Map<string, ThanksEntry>();
 
-  constructor(doc: Y.Doc, policy: ChangePolicy = enforceRules) {
+  #settings: () => BoardSettings;
+
+  /** `settings` is read at every review: staff may change them while the board is open. */
+  constructor(doc: Y.Doc, settings: () => BoardSettings, policy: ChangePolicy = enforceRules) {
     this.#doc = doc;
+    this.#settings = settings;
     this.#policy = policy;
     this.#roots = boardRoots(doc);
     this.#meta = this.#readStoredMeta();
@@ -79,8 +83,9 @@ export class BoardGuard {
       meta: this.#meta,
       ideaExists: (id) => (ideasAfter.has(id) ? ideasAfter.get(id) !== null : this.#ideas.has(id)),
     };
+    const settings = this.#settings();
     const judge = (entry: EntryRef, change: EntryChange | null) => {
-      const violation = change ? this.#policy(actor, change, context) : SHAPE;
+      const violation = change ? (this.#policy(actor, change, context) ?? checkSettings(actor, change, settings)) : SHAPE;
       if (violation || !change) {
         refusals.push({ entry, violation: violation ?? SHAPE });
         return;

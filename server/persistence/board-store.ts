@@ -10,6 +10,7 @@ import { boardEvents, boardSnapshots, boardUpdates, boards } from '../../drizzle
 import type { Database } from '../db/database';
 import type { NewEvent } from '../history/events';
 import { newId } from '../../shared/ids';
+import type { BoardSettings } from '../../shared/permissions';
 
 /** What a board's document is made of, as stored. */
 export interface StoredBoard {
@@ -19,6 +20,8 @@ export interface StoredBoard {
   updates: Uint8Array[];
   /** The highest log sequence number contained in snapshot + updates (0 when none). */
   lastSeq: number;
+  /** The board's settings that the permission guard enforces. */
+  settings: BoardSettings;
 }
 
 /**
@@ -73,7 +76,10 @@ const ROWS_PER_INSERT = 2000;
 export function createBoardStore(db: Database): BoardStore {
   return {
     async load(boardId) {
-      const [board] = await db.select({ id: boards.id }).from(boards).where(eq(boards.id, boardId));
+      const [board] = await db
+        .select({ allowGuests: boards.allowGuests, allowAnonymous: boards.allowAnonymous })
+        .from(boards)
+        .where(eq(boards.id, boardId));
       if (!board) return null;
       const [latest] = await db
         .select({ state: boardSnapshots.state, upToSeq: boardSnapshots.upToSeq })
@@ -91,6 +97,7 @@ export function createBoardStore(db: Database): BoardStore {
         snapshot: latest?.state ?? null,
         updates: tail.map((row) => row.update),
         lastSeq: tail.at(-1)?.seq ?? since,
+        settings: board,
       };
     },
 

@@ -9,6 +9,8 @@ import type { Logger } from '../log';
 import type { SyncMetrics } from '../metrics';
 import type { BoardStore } from '../persistence/board-store';
 import type { ChangePolicy } from '../permissions/policy';
+import type { Actor } from '../../shared/actor';
+import type { BoardSettings } from '../../shared/permissions';
 import { CloseCode } from '../../shared/close-codes';
 import { exhaustive } from '../../shared/exhaustive';
 import type { Connection } from './connection';
@@ -25,6 +27,11 @@ export interface RoomRegistryOptions {
   metrics?: SyncMetrics | undefined;
   /** Whether an actor may make a change; the rules of spec 6 unless a benchmark says otherwise. */
   policy?: ChangePolicy | undefined;
+  /**
+   * Whether the actor a token names may still be on the board (still on the roster, still staff):
+   * a token outlives the rights it was issued for, so every new socket asks again.
+   */
+  authorize?: ((actor: Actor, boardId: string) => Promise<boolean>) | undefined;
 }
 
 type Entry =
@@ -44,10 +51,12 @@ export class RoomRegistry {
   #log: Logger;
   #metrics: SyncMetrics | undefined;
   #policy: ChangePolicy | undefined;
+  #authorize: (actor: Actor, boardId: string) => Promise<boolean>;
   #connections = 0;
   #entries = new Map<string, Entry>();
 
-  constructor({ store, limits, log, metrics, policy }: RoomRegistryOptions) {
+  constructor({ store, limits, log, metrics, policy, authorize = async () => true }: RoomRegistryOptions) {
+    this.#authorize = authorize;
     this.#store = store;
     this.#limits = limits;
     this.#log = log;
@@ -84,10 +93,11 @@ export class RoomRegistry {
     this.#connections--;
   }
 
-  /** Hands a new connection to its board's room once the board has loaded. */
+  /** Hands a new connection to its board's room once the board has loaded and its actor is let in. */
   connect(connection: Connection): void {
-    this.open(connection.boardId).then(
-      (room) => {
+    Promise.all([this.open(connection.boardId), this.#authorize(connection.actor, connection.boardId)]).then(
+      ([room, allowed]) => {
+        if (!allowed) connection.close(CloseCode.forbidden, 'you no longer have access to this board');
         if (connection.isOpen) connection.attach(room);
         else this.#planUnload(room);
       },
@@ -120,6 +130,19 @@ export class RoomRegistry {
       default:
         return exhaustive(entry);
     }
+  }
+
+  /** Closes every socket of `actorId` on every board (a participant taken off the roster, say). */
+  closeActor(actorId: string, code: number, reason: string): void {
+    for (const entry of this.#entries.values()) {
+      if (entry.state !== 'loading') entry.room.closePeers(code, reason, (peer) => peer.actor.id === actorId);
+    }
+  }
+
+  /** Staff changed a board's settings: a loaded room enforces them at once. */
+  settingsChanged(boardId: string, settings: BoardSettings): void {
+    const entry = this.#entries.get(boardId);
+    if (entry && entry.state !== 'loading') entry.room.setSettings(settings);
   }
 
   /** Runs `use` with the board's room and lets the room unload afterwards if nobody is connected. */

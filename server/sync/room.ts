@@ -29,7 +29,7 @@ import type { BoardStore, StoredBoard } from '../persistence/board-store';
 import { BoardGuard, type Refusal } from '../permissions/guard';
 import type { ChangePolicy } from '../permissions/policy';
 import type { EntryRef } from '../permissions/entries';
-import type { EntryChange } from '../../shared/permissions';
+import type { BoardSettings, EntryChange } from '../../shared/permissions';
 import { claimAwareness } from './awareness';
 import { Batch } from './batch';
 import type { Origin, Peer } from './peer';
@@ -128,6 +128,7 @@ export class Room {
   #metrics: SyncMetrics | undefined;
   #guard: BoardGuard;
   #status: RoomStatus = { state: 'live' };
+  #settings: BoardSettings;
   /**
    * The peer whose update left structs waiting for changes the server does not have. Only that
    * peer's next updates may complete them, so that every change is checked against the identity
@@ -160,7 +161,8 @@ export class Room {
     for (const update of updates) Y.applyUpdate(this.doc, update);
     this.#lastSeq = lastSeq;
     this.#tailLength = updates.length;
-    this.#guard = new BoardGuard(this.doc, options.policy);
+    this.#settings = options.stored.settings;
+    this.#guard = new BoardGuard(this.doc, () => this.#settings, options.policy);
 
     this.doc.on('update', (update: Uint8Array) => this.#emitted.push(update));
     this.awareness = new awarenessProtocol.Awareness(this.doc);
@@ -188,6 +190,10 @@ export class Room {
   }
 
   join(peer: Peer): void {
+    if (!this.#mayStay(peer)) {
+      peer.close(CloseCode.forbidden, 'this board no longer takes guests');
+      return;
+    }
     this.#peers.set(peer, {
       clientIds: new Set(),
       synced: false,
@@ -218,9 +224,19 @@ export class Room {
     if (this.#peers.size === 0) this.#onEmpty?.(this);
   }
 
-  /** Closes every peer, for example when the server shuts down. */
-  closePeers(code: number, reason: string): void {
-    for (const peer of [...this.#peers.keys()]) peer.close(code, reason);
+  /** Closes every peer, or those `which` picks, for example when the server shuts down. */
+  closePeers(code: number, reason: string, which: (peer: Peer) => boolean = () => true): void {
+    for (const peer of [...this.#peers.keys()]) if (which(peer)) peer.close(code, reason);
+  }
+
+  /** Staff changed the board's settings: the guard judges by them from now on. */
+  setSettings(settings: BoardSettings): void {
+    this.#settings = settings;
+    this.closePeers(CloseCode.forbidden, 'this board no longer takes guests', (peer) => !this.#mayStay(peer));
+  }
+
+  #mayStay(peer: Peer): boolean {
+    return peer.actor.role !== 'guest' || this.#settings.allowGuests;
   }
 
   receive(peer: Peer, data: Uint8Array): void {
