@@ -73,5 +73,5 @@ describe.each(databaseKinds())('compaction on %s', (kind) => {
     expect(Object.keys(expected.ideas)).toHaveLength(IDEAS);
     expect(expected.ideas.i7?.text).toBe(`a${EDITS_PER_IDEA}`);
     reader.close();
-  });
+  }, 90_000); // ten thousand commits
 });

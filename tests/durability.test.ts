@@ -66,5 +66,5 @@ describe.each(databaseKinds())('kill -9 on %s', (kind) => {
     expect(Object.keys(boardToJson(fresh.doc).ideas)).toHaveLength(BURST);
     expect(boardToJson(fresh.doc)).toEqual(seen);
     fresh.close();
-  });
+  }, 120_000); // two server starts and a throttled burst
 });

@@ -109,11 +109,13 @@ describe.each(databaseKinds())('saved acks across kill -9 on %s', (kind: Databas
       // as the SIGKILL, so they are certainly unacked when the server dies.
       const killAfterAcks = 3 + Math.floor(Math.random() * 30);
       let killed = false;
-      writer.provider.ws!.addEventListener('message', () => {
-        if (killed || socket.saved.length < killAfterAcks) return;
+      const killNow = () => {
         killed = true;
         for (let extra = 1 + Math.floor(Math.random() * 5); extra > 0; extra--) write();
         child!.process.kill('SIGKILL');
+      };
+      writer.provider.ws!.addEventListener('message', () => {
+        if (!killed && socket.saved.length >= killAfterAcks) killNow();
       });
 
       while (next < IDEAS && !killed) {
@@ -121,7 +123,12 @@ describe.each(databaseKinds())('saved acks across kill -9 on %s', (kind: Databas
         for (let burst = 1 + Math.floor(Math.random() * 8); burst > 0 && next < IDEAS; burst--) if (!write()) break;
         await sleep(Math.floor(Math.random() * 12));
       }
-      expect(killed, `the stream ended before ${killAfterAcks} acks`).toBe(true);
+      // A slow database merges many ideas into one commit, so fewer acks come than ideas: a stream
+      // that ends first is killed at its end, with a few ideas sent in the same tick all the same.
+      if (!killed) {
+        for (let waited = 0; !killed && waited < 2000; waited += 50) await sleep(50);
+        if (!killed) killNow();
+      }
       await killUnder(writer);
 
       const savedUpTo = Math.max(0, ...socket.saved.map((saved) => saved.messages));
