@@ -19,12 +19,6 @@ import {
   VOTE_BUDGET_MIN,
 } from './limits';
 
-/**
- * @deprecated Import these from `shared/limits`; kept only until `client/src/state/board.svelte.ts`
- * does.
- */
-export { PROJECT_TITLE_MAX, STEP_TEXT_MAX };
-
 const id = z.string().min(1).max(ID_MAX);
 const time = z.number().int().nonnegative();
 

@@ -6,7 +6,7 @@
  * the permission check) as one update.
  */
 import * as Y from 'yjs';
-import { IDEA_TEXT_MAX, VOTE_BUDGET_DEFAULT } from './limits';
+import { VOTE_BUDGET_DEFAULT } from './limits';
 
 export const PHASES = ['collect', 'vote', 'projects', 'closed'] as const;
 export type Phase = (typeof PHASES)[number];
@@ -19,12 +19,6 @@ export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
 
 export const HELP_LEVELS = ['none', 'prompted', 'scribed'] as const;
 export type HelpLevel = (typeof HELP_LEVELS)[number];
-
-/**
- * @deprecated Import it from `shared/limits`; kept only until `client/src/state/board.svelte.ts`
- * does.
- */
-export { IDEA_TEXT_MAX };
 
 export interface Idea {
   id: string;

@@ -21,7 +21,6 @@ import {
   dotsUsed,
   editIdea,
   giveThanks,
-  IDEA_TEXT_MAX,
   readIdea,
   readMeta,
   readProject,
@@ -34,7 +33,7 @@ import {
   type Meta,
   type Phase,
 } from '../../../shared/board';
-import { PROJECT_TITLE_MAX, STEP_TEXT_MAX } from '../../../shared/board-schema';
+import { IDEA_TEXT_MAX, PROJECT_TITLE_MAX, STEP_TEXT_MAX } from '../../../shared/limits';
 import { newId } from '../../../shared/ids';
 import { can, checkChange, type RuleActor } from '../../../shared/permissions';
 import { IdeaView, newestFirst } from './idea-view.svelte';
