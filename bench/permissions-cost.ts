@@ -9,27 +9,19 @@
  * document has all ideas. Runs alternate between the two servers to spread out machine noise,
  * after one discarded warm-up round each.
  */
-import { allowAll, enforceRules } from '../server/permissions/policy';
-import { WebSocket } from 'ws';
-import * as Y from 'yjs';
-import * as encoding from 'lib0/encoding';
-import * as decoding from 'lib0/decoding';
-import * as syncProtocol from 'y-protocols/sync';
 import { configFromEnv } from '../server/config';
 import { silentLogger } from '../server/log';
+import { allowAll, enforceRules } from '../server/permissions/policy';
 import { startServer, type RunningServer } from '../server/server';
-import { addIdea, boardRoots } from '../shared/board';
 import { ApiClient } from '../tests/helpers/api-client';
 import { ADMIN } from '../tests/helpers/server';
+import { median, openObserver, openWriter, sendUpdate } from './relay-clients';
+
+export { median } from './relay-clients';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 100);
 const UPDATES_PER_CLIENT = Number(process.env.BENCH_UPDATES ?? 20);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-
-interface Writer {
-  socket: WebSocket;
-  updates: Uint8Array[];
-}
 
 export interface PermissionsCostResult {
   withCheck: number[];
@@ -87,7 +79,7 @@ async function measure(server: RunningServer): Promise<number> {
       const guest = new ApiClient(server.url);
       const { actorId } = await guest.joinAsGuest(board.joinCode!, `guest ${index}`);
       const { token } = await guest.boardToken(board.id);
-      return openWriter(server.url, board.id, token, actorId, index);
+      return openWriter(server.url, board.id, token, { actorId, index, count: UPDATES_PER_CLIENT });
     }),
   );
   const observer = await openObserver(server.url, board.id, (await staff.boardToken(board.id)).token);
@@ -95,7 +87,7 @@ async function measure(server: RunningServer): Promise<number> {
 
   const started = performance.now();
   for (let i = 0; i < UPDATES_PER_CLIENT; i++) {
-    for (const writer of writers) writer.socket.send(syncUpdate(writer.updates[i]!));
+    for (const writer of writers) sendUpdate(writer, i);
   }
   await observer.seen(total);
   const seconds = (performance.now() - started) / 1000;
@@ -103,70 +95,4 @@ async function measure(server: RunningServer): Promise<number> {
   for (const writer of writers) writer.socket.close();
   observer.close();
   return total / seconds;
-}
-
-async function openWriter(baseUrl: string, boardId: string, token: string, actorId: string, index: number): Promise<Writer> {
-  const doc = new Y.Doc();
-  const updates: Uint8Array[] = [];
-  doc.on('update', (update: Uint8Array) => updates.push(update));
-  for (let i = 0; i < UPDATES_PER_CLIENT; i++) {
-    addIdea(doc, { id: `c${index}-i${i}`, text: `アイデア ${index}-${i}`, authorId: actorId });
-  }
-  const socket = await openSocket(baseUrl, boardId, token);
-  // Sync step 1 with an empty state vector: the server answers, and from then on relays to us.
-  socket.send(syncStep1(new Y.Doc()));
-  return { socket, updates };
-}
-
-async function openObserver(baseUrl: string, boardId: string, token: string) {
-  const doc = new Y.Doc();
-  const socket = await openSocket(baseUrl, boardId, token);
-  socket.on('message', (data: Buffer) => {
-    const decoder = decoding.createDecoder(new Uint8Array(data));
-    if (decoding.readVarUint(decoder) !== 0) return; // awareness
-    syncProtocol.readSyncMessage(decoder, encoding.createEncoder(), doc, 'server');
-  });
-  socket.send(syncStep1(doc));
-  const ideas = boardRoots(doc).ideas;
-  return {
-    seen: (count: number) =>
-      new Promise<void>((resolve) => {
-        const check = () => {
-          if (ideas.size < count) return;
-          ideas.unobserve(check);
-          resolve();
-        };
-        ideas.observe(check);
-        check();
-      }),
-    close: () => socket.close(),
-  };
-}
-
-function openSocket(baseUrl: string, boardId: string, token: string): Promise<WebSocket> {
-  const socket = new WebSocket(`${baseUrl.replace('http', 'ws')}/yjs/${boardId}?token=${token}`);
-  return new Promise((resolve, reject) => {
-    socket.once('open', () => resolve(socket));
-    socket.once('error', reject);
-  });
-}
-
-function syncStep1(doc: Y.Doc): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, 0);
-  syncProtocol.writeSyncStep1(encoder, doc);
-  return encoding.toUint8Array(encoder);
-}
-
-function syncUpdate(update: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, 0);
-  syncProtocol.writeUpdate(encoder, update);
-  return encoding.toUint8Array(encoder);
-}
-
-export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }

@@ -1,8 +1,11 @@
 /**
- * `npm run bench`: every benchmark, each measured side by side with its reference in the same
- * run, reported as ratios. Numbers vary with the machine; the ratios are what to compare.
+ * `npm run bench [permissions|commit]`: every benchmark (or the one named), each measured side by
+ * side with its reference in the same run, reported as ratios. Numbers vary with the machine; the
+ * ratios are what to compare.
  */
-import { permissionsCost, median } from './permissions-cost';
+import { commitPath, reportCommitPath } from './commit-path';
+import { permissionsCost } from './permissions-cost';
+import { median } from './relay-clients';
 
 const only = process.argv[2];
 
@@ -13,4 +16,14 @@ if (!only || only === 'permissions') {
   console.log(`  with the check:    ${format(result.withCheck)} updates/s (median ${median(result.withCheck).toFixed(0)})`);
   console.log(`  without the check: ${format(result.withoutCheck)} updates/s (median ${median(result.withoutCheck).toFixed(0)})`);
   console.log(`  ratio with/without: ${result.ratio.toFixed(3)} (cost ${((1 - result.ratio) * 100).toFixed(1)}%)`);
+}
+
+if (!only || only === 'commit') {
+  // PGlite always; PostgreSQL too when BENCH_DATABASE_URL names one (a database per server is created and dropped).
+  for (const database of process.env.BENCH_DATABASE_URL ? (['pglite', 'postgres'] as const) : (['pglite'] as const)) {
+    const started = performance.now();
+    const result = await commitPath(database);
+    for (const line of reportCommitPath(result)) console.log(line);
+    console.log(`  (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+  }
 }
