@@ -9,12 +9,15 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { timeout } from 'hono/timeout';
 import { authRoutes } from './http/auth';
+import { limitBody, strictUtf8Json } from './http/body';
 import { boardRoutes } from './http/boards';
 import { loadSession, type AppDeps, type AppEnv } from './http/context';
 import { apiError, createErrorHandler, notFound } from './http/errors';
 import { healthRoutes } from './http/health';
 import { joinRoutes } from './http/join';
 import { participantRoutes } from './http/participants';
+import { securityHeaders } from './http/security-headers';
+import { sessionCookies } from './http/session-cookie';
 
 export interface AppOptions extends AppDeps {
   /** The built client (dist/client); served when it exists. */
@@ -30,13 +33,19 @@ const REQUEST_DEADLINE_MS = 10_000;
 export function createApp(options: AppOptions) {
   const api = new Hono<AppEnv>()
     .use(timeout(REQUEST_DEADLINE_MS, () => apiError(503, 'The server cannot save just now. Please try again in a moment.')))
+    .use(sessionCookies({ secure: options.publicUrl?.protocol === 'https:' }))
     .use(loadSession(options.sessions))
     .route('/', authRoutes(options))
     .route('/', joinRoutes(options))
     .route('/boards', boardRoutes(options))
     .route('/participants', participantRoutes(options));
 
+  // Every answer gets the headers, the client's files and the errors too: first, so that they are
+  // set however the request ends. Then the body's bounds, before anything reads a body.
   const app = new Hono<AppEnv>()
+    .use(securityHeaders({ publicUrl: options.publicUrl }))
+    .use(limitBody())
+    .use(strictUtf8Json)
     .route('/', healthRoutes(options))
     .route('/api', api);
   app.onError(createErrorHandler(options.log));

@@ -15,6 +15,11 @@ export interface Config {
   /** Undefined means: generate once and keep in `dataDir`. */
   sessionSecret: string | undefined;
   admin: { login: string; password: string } | undefined;
+  /**
+   * The address people open, when it is not the one the server listens on (`TEIAN_PUBLIC_URL`,
+   * behind a reverse proxy). An https address marks the session cookie `Secure` and turns on HSTS.
+   */
+  publicUrl: URL | undefined;
   /** Where the built client is; the server serves it when the folder exists. */
   clientDir: string;
   sync: SyncLimits;
@@ -69,6 +74,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: env.REDIS_URL || undefined,
     sessionSecret: env.SESSION_SECRET || undefined,
     admin,
+    publicUrl: publicUrl(env.TEIAN_PUBLIC_URL),
     clientDir: path.resolve(import.meta.dirname, '../dist/client'),
     sync: {
       maxMessageBytes: integer(env.TEIAN_MAX_MESSAGE_BYTES, defaultSyncLimits.maxMessageBytes, 'TEIAN_MAX_MESSAGE_BYTES'),
@@ -83,6 +89,15 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
       unloadAfterMs: integer(env.TEIAN_UNLOAD_AFTER_MS, defaultSyncLimits.unloadAfterMs, 'TEIAN_UNLOAD_AFTER_MS'),
     },
   };
+}
+
+function publicUrl(value: string | undefined): URL | undefined {
+  if (!value) return undefined;
+  const url = URL.canParse(value) ? new URL(value) : undefined;
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+    throw new Error(`TEIAN_PUBLIC_URL must be an http:// or https:// address, got "${value}"`);
+  }
+  return url;
 }
 
 function integer(value: string | undefined, fallback: number, name: string): number {

@@ -80,6 +80,7 @@ export async function buildServer(
     log,
     metrics: metrics.registry,
     clientDir: config.clientDir,
+    publicUrl: config.publicUrl,
   });
   return {
     app,

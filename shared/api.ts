@@ -1,6 +1,8 @@
 /**
  * The HTTP API's shapes (spec 3): request bodies as zod schemas, which the server validates with and
- * the client reuses for its forms, and the answers as types.
+ * the client reuses for its forms, and the answers as types. Every body schema is strict: a field it
+ * does not name is refused with 400, never dropped silently (a misspelt `alowGuests` would otherwise
+ * look like a success that changed nothing).
  */
 import { z } from 'zod';
 import type { Category } from './categories';
@@ -22,7 +24,7 @@ import {
 
 const trimmed = (max: number) => z.string().trim().min(1).max(max);
 
-export const loginBody = z.object({
+export const loginBody = z.strictObject({
   login: trimmed(LOGIN_MAX),
   password: z.string().min(1).max(PASSWORD_MAX),
 });
@@ -30,7 +32,7 @@ export const loginBody = z.object({
 /** Staff passwords: long enough to resist guessing, short enough to type on a tablet. */
 const password = z.string().min(PASSWORD_MIN).max(PASSWORD_MAX);
 
-export const setupBody = z.object({
+export const setupBody = z.strictObject({
   token: z.string().min(1).max(200),
   login: trimmed(LOGIN_MAX),
   name: trimmed(STAFF_NAME_MAX),
@@ -40,7 +42,7 @@ export const setupBody = z.object({
 /** A board's vote budget, whole dots within the limits. */
 const voteBudget = z.int().min(VOTE_BUDGET_MIN).max(VOTE_BUDGET_MAX);
 
-export const boardCreateBody = z.object({
+export const boardCreateBody = z.strictObject({
   title: trimmed(BOARD_TITLE_MAX),
   description: z.string().trim().max(BOARD_DESCRIPTION_MAX).default(''),
   voteBudget: voteBudget.default(VOTE_BUDGET_DEFAULT),
@@ -49,7 +51,7 @@ export const boardCreateBody = z.object({
 });
 
 export const boardPatchBody = z
-  .object({
+  .strictObject({
     title: trimmed(BOARD_TITLE_MAX),
     description: z.string().trim().max(BOARD_DESCRIPTION_MAX),
     voteBudget,
@@ -61,7 +63,7 @@ export const boardPatchBody = z
 
 const pin = z.string().regex(/^\d{4}$/, 'A PIN is four digits');
 
-export const participantCreateBody = z.object({
+export const participantCreateBody = z.strictObject({
   displayName: trimmed(DISPLAY_NAME_MAX),
   reading: z.string().trim().max(READING_MAX).default(''),
   avatar: z.string().trim().max(AVATAR_MAX).default(''),
@@ -69,7 +71,7 @@ export const participantCreateBody = z.object({
 });
 
 export const participantPatchBody = z
-  .object({
+  .strictObject({
     displayName: trimmed(DISPLAY_NAME_MAX),
     reading: z.string().trim().max(READING_MAX),
     avatar: z.string().trim().max(AVATAR_MAX),
@@ -83,7 +85,7 @@ export const joinCodeParam = z.string().regex(/^\d{6}$/, 'A join code is six dig
 
 /** Either a roster name card (`participantId`, with `pin` when the card has one) or a guest name. */
 export const joinBody = z
-  .object({
+  .strictObject({
     code: joinCodeParam,
     participantId: z.string().min(1).max(ID_MAX).optional(),
     pin: pin.optional(),
@@ -179,6 +181,7 @@ export const ERROR_CODES = [
   'forbidden',
   'not_found',
   'conflict',
+  'too_large',
   'rate_limited',
   'unavailable',
   'internal',
@@ -191,6 +194,7 @@ const ERROR_CODE_BY_STATUS: Record<number, ErrorCode> = {
   403: 'forbidden',
   404: 'not_found',
   409: 'conflict',
+  413: 'too_large',
   429: 'rate_limited',
   503: 'unavailable',
 };

@@ -61,3 +61,9 @@ export const STAFF_NAME_MAX = 100;
 export const PASSWORD_MIN = 10;
 /** The longest staff password, at setup and at login alike. */
 export const PASSWORD_MAX = 200;
+
+/**
+ * The largest HTTP request body the server reads (413 beyond it). The longest valid JSON body, a
+ * board with a 1,000-character description written as `\u` escapes, is about 12 KiB.
+ */
+export const API_BODY_MAX_BYTES = 64 * 1024;

@@ -1,3 +1,5 @@
+// First: no schema may parse before zod is told not to use eval (the CSP forbids it).
+import './lib/zod-without-eval';
 // Self-hosted on purpose: workshops may have no internet, and a font CDN would also leak who visits.
 import '@fontsource/biz-udpgothic/400.css';
 import '@fontsource/biz-udpgothic/700.css';

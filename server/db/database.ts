@@ -2,7 +2,8 @@
  * Opens the database the configuration names and brings its schema up to date. This is the only
  * module that knows whether it got PGlite or PostgreSQL: everything else sees a `Database`.
  */
-import { mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -12,6 +13,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import * as schema from '../../drizzle/schema';
+import { checkPgliteFolder, DataFolderError, prepareFolder } from './data-folder';
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -61,15 +63,33 @@ async function openPostgres(url: string, poolSize: number): Promise<OpenDatabase
 }
 
 async function openPglite(dataDir: string): Promise<OpenDatabase> {
-  let location: string | undefined;
-  if (!dataDir.startsWith('memory://')) {
-    location = path.resolve(dataDir, 'pglite');
-    await mkdir(location, { recursive: true });
-  }
-  const client = new PGlite(location);
+  const client = dataDir.startsWith('memory://') ? new PGlite() : await openPgliteFolder(path.resolve(dataDir));
   const db = drizzlePglite(client, { schema });
   await migratePglite(db, { migrationsFolder });
   return { db, driver: 'pglite', close: () => client.close() };
+}
+
+/**
+ * PGlite in `<dataFolder>/pglite`, or a `DataFolderError` that says why not. A folder PGlite fails
+ * on is left as it was: checked before it is opened, and the lock file PGlite writes as it starts
+ * is removed again when the start fails.
+ */
+async function openPgliteFolder(dataFolder: string): Promise<PGlite> {
+  await prepareFolder(dataFolder);
+  const location = path.join(dataFolder, 'pglite');
+  await prepareFolder(location);
+  await checkPgliteFolder(location);
+  const lockFile = path.join(location, 'postmaster.pid');
+  const hadLockFile = existsSync(lockFile);
+  const client = new PGlite(location);
+  try {
+    await client.waitReady;
+  } catch (error) {
+    if (!hadLockFile) await rm(lockFile, { force: true });
+    const cause = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 160);
+    throw new DataFolderError(location, `PGlite could not open the database in it (${cause}); it may be damaged, or made by another PGlite version`);
+  }
+  return client;
 }
 
 /** postgres.js's codes for a connection that failed or went away. */

@@ -1,7 +1,7 @@
 /** Signing in and out, the first admin's setup, and `GET /api/me` (spec 3). */
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { getCookie } from 'hono/cookie';
 import { rateLimiter } from 'hono-rate-limiter';
 import { loginBody, setupBody, type Me } from '../../shared/api';
 import { createAdmin, findStaffByLogin } from '../auth/bootstrap';
@@ -9,6 +9,7 @@ import { verifySecret } from '../auth/passwords';
 import { SESSION_COOKIE, type Session } from '../auth/sessions';
 import { apiError } from './errors';
 import type { AppDeps, AppEnv } from './context';
+import { clearSessionCookie, setSessionCookie } from './session-cookie';
 import { validate } from './validate';
 
 export function authRoutes(deps: AppDeps) {
@@ -32,13 +33,13 @@ export function authRoutes(deps: AppDeps) {
       // Verify even for an unknown login, so the answer takes as long either way.
       const valid = await verifySecret(password, staff?.passwordHash ?? DUMMY_HASH);
       if (!staff || !valid || !staff.active) throw apiError(401, 'The login or the password is not right');
-      startSession(c, await sessions.open({ kind: 'staff', facilityId: staff.facilityId, staffId: staff.id }));
+      setSessionCookie(c, await sessions.open({ kind: 'staff', facilityId: staff.facilityId, staffId: staff.id }));
       return c.json(meOf({ kind: 'staff', facilityId: staff.facilityId, staff }));
     })
 
     .post('/auth/logout', async (c) => {
       await sessions.end(getCookie(c, SESSION_COOKIE));
-      deleteCookie(c, SESSION_COOKIE, { path: '/' });
+      clearSessionCookie(c);
       return c.body(null, 204);
     })
 
@@ -54,18 +55,9 @@ export function authRoutes(deps: AppDeps) {
         throw apiError(403, 'This setup link was already used or is not valid. Restart the server for a new one.');
       }
       const staffId = await createAdmin(db, bootstrap.facilityId, { login, name, password });
-      startSession(c, await sessions.open({ kind: 'staff', facilityId: bootstrap.facilityId, staffId }));
+      setSessionCookie(c, await sessions.open({ kind: 'staff', facilityId: bootstrap.facilityId, staffId }));
       return c.json(meOf({ kind: 'staff', facilityId: bootstrap.facilityId, staff: { id: staffId, name, role: 'admin' } }), 201);
     });
-}
-
-export function startSession(c: Context, session: { token: string; maxAgeSeconds: number }): void {
-  setCookie(c, SESSION_COOKIE, session.token, {
-    httpOnly: true,
-    sameSite: 'Lax',
-    path: '/',
-    maxAge: session.maxAgeSeconds,
-  });
 }
 
 export function meOf(session: Session): Me {

@@ -22,6 +22,8 @@ export interface AppDeps {
   bootstrap: Bootstrap;
   log: Logger;
   metrics: Registry;
+  /** The address people open (`TEIAN_PUBLIC_URL`): https means `Secure` cookies and HSTS. */
+  publicUrl?: URL | undefined;
   /** Login attempts allowed per client address in 15 minutes. */
   loginAttemptsPer15Minutes?: number;
 }

@@ -11,9 +11,10 @@ import { newId } from '../../shared/ids';
 import { boards, participants } from '../../drizzle/schema';
 import type { Database } from '../db/database';
 import { verifySecret } from '../auth/passwords';
-import { meOf, startSession } from './auth';
+import { meOf } from './auth';
 import { apiError } from './errors';
 import type { AppDeps, AppEnv } from './context';
+import { setSessionCookie } from './session-cookie';
 import { validate } from './validate';
 
 export function joinRoutes({ db, sessions }: AppDeps) {
@@ -79,7 +80,7 @@ export function joinRoutes({ db, sessions }: AppDeps) {
       }
       if (!person) throw apiError(500, 'The guest could not be added');
       const subject = { facilityId: board.facilityId, boardId: board.id };
-      startSession(c, await sessions.open({ kind: 'participant', participantId: person.id, ...subject }));
+      setSessionCookie(c, await sessions.open({ kind: 'participant', participantId: person.id, ...subject }));
       return c.json(
         meOf({
           kind: 'participant',

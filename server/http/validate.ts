@@ -1,6 +1,7 @@
 /**
  * Request validation with zod through Hono's validator, answering bad input with the API's error
- * shape and the failing fields, before the route runs (so nothing is written).
+ * shape and the failing fields, before the route runs (so nothing is written). A field the schema
+ * does not name (the body schemas are strict) is named in `fields` like any other failing field.
  */
 import { zValidator } from '@hono/zod-validator';
 import type { ValidationTargets } from 'hono';
@@ -12,13 +13,27 @@ export function validate<Target extends keyof ValidationTargets, Schema extends 
   schema: Schema,
 ) {
   return zValidator(target, schema, (result) => {
-    if (!result.success) {
-      const { formErrors, fieldErrors } = z.flattenError(result.error);
-      const fields = Object.fromEntries(
-        Object.entries(fieldErrors).filter((entry): entry is [string, string[]] => Array.isArray(entry[1])),
-      );
-      const message = formErrors[0] ?? `Invalid ${target}: ${Object.keys(fields).join(', ') || 'unexpected shape'}`;
-      throw apiError(400, message, Object.keys(fields).length > 0 ? fields : undefined);
-    }
+    if (!result.success) throw badRequest(target, result.error);
   });
+}
+
+function badRequest(target: string, error: z.core.$ZodError) {
+  const { formErrors, fieldErrors } = z.flattenError(error);
+  const fields: Record<string, string[]> = Object.fromEntries(
+    Object.entries(fieldErrors).filter((entry): entry is [string, string[]] => Array.isArray(entry[1])),
+  );
+  const unknown: string[] = [];
+  for (const issue of error.issues) {
+    if (issue.code !== 'unrecognized_keys') continue;
+    for (const key of issue.keys) {
+      const name = [...issue.path.map(String), key].join('.');
+      unknown.push(name);
+      (fields[name] ??= []).push('Unknown field');
+    }
+  }
+  const message =
+    unknown.length > 0
+      ? `Unknown ${unknown.length === 1 ? 'field' : 'fields'} in the ${target}: ${unknown.join(', ')}`
+      : (formErrors[0] ?? `Invalid ${target}: ${Object.keys(fields).join(', ') || 'unexpected shape'}`);
+  return apiError(400, message, Object.keys(fields).length > 0 ? fields : undefined);
 }

@@ -22,6 +22,8 @@ export interface TestServerOptions {
   serveClient?: boolean;
   /** Where the server logs (silent by default); see tests/helpers/log.ts to capture it. */
   log?: Logger;
+  /** `TEIAN_PUBLIC_URL`: an https address makes the session cookie `Secure`. */
+  publicUrl?: string;
 }
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
@@ -36,6 +38,7 @@ function testConfig(database: TestDatabase, options: TestServerOptions): Config 
     dataDir: database.dataDir,
     sessionSecret: options.sessionSecret ?? 'test-secret-that-is-long-enough-for-hs256',
     admin: options.withAdmin === false ? undefined : { ...ADMIN },
+    publicUrl: options.publicUrl ? new URL(options.publicUrl) : undefined,
     clientDir: options.serveClient ? path.resolve(repoRoot, 'dist/client') : '/nonexistent',
     sync: { ...base.sync, unloadAfterMs: 200, ...options.sync },
   };
