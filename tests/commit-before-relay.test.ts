@@ -6,7 +6,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { OpenDatabase } from '../server/db/database';
 import type { BoardStore } from '../server/persistence/board-store';
 import { addIdea, boardToJson } from '../shared/board';
-import { boardDatabase, recordingConnection, registryWith, syncStep1Message, updateMessage, updateOf } from './helpers/room-harness';
+import { boardDatabase, heldStore, recordingConnection, registryWith, syncStep1Message, updateMessage, updateOf } from './helpers/room-harness';
 import { eventually } from './helpers/yjs-client';
 
 let database: OpenDatabase;
@@ -16,23 +16,6 @@ beforeEach(async () => {
   ({ database, store } = await boardDatabase());
 });
 afterEach(() => database.close());
-
-/** A store whose commits wait until `commit()`; `appending` counts the calls waiting. */
-function heldStore(inner: BoardStore) {
-  const waiting: (() => void)[] = [];
-  const held: BoardStore = {
-    ...inner,
-    async commit(boardId, rows, attempt) {
-      await new Promise<void>((resolve) => waiting.push(resolve));
-      return inner.commit(boardId, rows, attempt);
-    },
-  };
-  return {
-    store: held,
-    appending: () => waiting.length,
-    commit: () => waiting.splice(0).forEach((resolve) => resolve()),
-  };
-}
 
 it('shows an update to nobody, neither relayed nor in a sync answer, until it is committed', async () => {
   const held = heldStore(store);

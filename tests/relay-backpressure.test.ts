@@ -13,7 +13,7 @@ import { RoomRegistry } from '../server/sync/registry';
 import { silentLogger } from '../server/log';
 import { addIdea, boardToJson } from '../shared/board';
 import { CloseCode } from '../shared/close-codes';
-import { boardDatabase, syncStep1Message, updateMessage, updateOf } from './helpers/room-harness';
+import { boardDatabase, heldStore, syncStep1Message, updateMessage, updateOf } from './helpers/room-harness';
 import { eventually } from './helpers/yjs-client';
 
 let database: OpenDatabase;
@@ -91,31 +91,24 @@ it('closes only a flood that outlasts the flood limit, with a code the stock cli
 });
 
 it('holds a connection whose queued work passes the bound until the room has committed it', async () => {
-  const waiting: (() => void)[] = [];
-  const heldStore: BoardStore = {
-    ...store,
-    async commit(boardId, rows, attempt) {
-      await new Promise<void>((resolve) => waiting.push(resolve));
-      return store.commit(boardId, rows, attempt);
-    },
-  };
-  const rooms = registry({ maxBacklogMessages: 20 }, heldStore);
-  const { connection, record, held } = recordedConnection();
+  const held = heldStore(store);
+  const rooms = registry({ maxBacklogMessages: 20 }, held.store);
+  const { connection, record, held: reading } = recordedConnection();
   rooms.connect(connection);
   connection.receive(syncStep1Message());
   await eventually(() => expect(record.sent).toBeGreaterThan(0));
 
   const [first, ...rest] = ideaMessages(40);
   connection.receive(first!);
-  await eventually(() => expect(waiting).toHaveLength(1)); // the first commit is in flight
+  await eventually(() => expect(held.appending()).toBe(1)); // the first commit is in flight
   for (const message of rest) connection.receive(message);
-  expect(held(), 'reading stops past the bound').toBe(true);
+  expect(reading(), 'reading stops past the bound').toBe(true);
 
   // The store takes the first batch, then the rest: reading resumes once the backlog is worked off.
-  waiting.splice(0).forEach((resolve) => resolve());
-  await eventually(() => expect(waiting).toHaveLength(1));
-  waiting.splice(0).forEach((resolve) => resolve());
-  await eventually(() => expect(held()).toBe(false));
+  held.commit();
+  await eventually(() => expect(held.appending()).toBe(1));
+  held.commit();
+  await eventually(() => expect(reading()).toBe(false));
   expect(record.closes).toEqual([]);
   const room = await rooms.open('b1');
   await room.settled();

@@ -90,3 +90,20 @@ export function updateOf(change: (doc: Y.Doc) => void): Uint8Array {
   change(doc);
   return update;
 }
+
+/** A store whose commits wait until `commit()`; `appending` counts the calls waiting. */
+export function heldStore(inner: BoardStore) {
+  const waiting: (() => void)[] = [];
+  const held: BoardStore = {
+    ...inner,
+    async commit(boardId, rows, attempt) {
+      await new Promise<void>((resolve) => waiting.push(resolve));
+      return inner.commit(boardId, rows, attempt);
+    },
+  };
+  return {
+    store: held,
+    appending: () => waiting.length,
+    commit: () => waiting.splice(0).forEach((resolve) => resolve()),
+  };
+}
