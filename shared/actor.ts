@@ -8,4 +8,9 @@ export interface Actor {
   id: string;
   role: ActorRole;
   name: string;
+  /**
+   * What this actor's anonymous ideas on the board carry as `authorId` (server/auth/anonymous-ids.ts).
+   * The server derives it; a websocket token carries it so that the guard can tell the author.
+   */
+  anonymousId?: string | undefined;
 }

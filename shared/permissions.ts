@@ -11,8 +11,20 @@ import type { Phase } from './board';
 import type { IdeaEntry, MetaEntry, ProjectEntry, ThanksEntry, VotesEntry } from './board-schema';
 import { exhaustive } from './exhaustive';
 
-/** What the rules look at of an actor: who, in which role. */
-export type RuleActor = Pick<Actor, 'id' | 'role'>;
+/** What the rules look at of an actor: who, in which role, and what their anonymous ideas carry. */
+export type RuleActor = Pick<Actor, 'id' | 'role' | 'anonymousId'>;
+
+/**
+ * Every anonymous id starts with this, and no actor id does (ids are alphanumeric), so the rules can
+ * insist that an anonymous idea never carries a real actor id, even one that staff typed in.
+ */
+export const ANONYMOUS_ID_PREFIX = 'anon_';
+
+export const isAnonymousId = (authorId: string) => authorId.startsWith(ANONYMOUS_ID_PREFIX);
+
+/** Whether `actor` wrote an idea: under their own id, or under their anonymous id on this board. */
+export const isAuthor = (actor: RuleActor, idea: Pick<IdeaEntry, 'authorId'>) =>
+  idea.authorId === actor.id || (actor.anonymousId !== undefined && idea.authorId === actor.anonymousId);
 
 const isStaff = (actor: RuleActor) => actor.role === 'staff';
 /** Guests have exactly a participant's rights. */
@@ -24,11 +36,11 @@ const isLeadOrMember = (actor: RuleActor, project: ProjectPeople) =>
 
 /** The spec's permission table. A viewer (the projector) may do nothing. */
 export const can = {
-  // create an idea (authorId = self): participant in phase `collect`; staff always
+  // create an idea (authorId = self, or self's anonymous id): participant in phase `collect`; staff always
   postIdea: (actor: RuleActor, phase: Phase) => isStaff(actor) || (isParticipant(actor) && phase === 'collect'),
   // edit or delete an idea: participant their own, in `collect`; staff any
   editIdea: (actor: RuleActor, phase: Phase, idea: Pick<IdeaEntry, 'authorId'>) =>
-    isStaff(actor) || (isParticipant(actor) && idea.authorId === actor.id && phase === 'collect'),
+    isStaff(actor) || (isParticipant(actor) && isAuthor(actor, idea) && phase === 'collect'),
   // set status, mergedInto, category: staff
   curateIdeas: (actor: RuleActor) => isStaff(actor),
   // write votes/<actor>: participant their own, in phase `vote`; staff their own
@@ -125,12 +137,16 @@ function checkIdea(actor: RuleActor, before: IdeaEntry | null, after: IdeaEntry 
   if (!before && !after) return null;
   if (!before && after) {
     if (!can.postIdea(actor, phase)) return refuse('idea.create', 'ideas are posted in the collect phase');
+    // An anonymous idea never carries a real actor id, and a named one never an anonymous id.
+    if (after.anonymous !== isAnonymousId(after.authorId)) {
+      return refuse('idea.anonymous', 'an anonymous idea carries an anonymous id, a named idea its author');
+    }
     if (isStaff(actor)) {
       // Staff post as themselves, or for a participant with `enteredBy` naming themselves.
-      const authorOk = after.enteredBy === undefined ? after.authorId === actor.id : after.enteredBy === actor.id;
+      const authorOk = after.enteredBy === undefined ? ownAuthorId(actor, after) : after.enteredBy === actor.id;
       return authorOk ? null : refuse('idea.author', 'an idea is posted as yourself, or entered by you');
     }
-    if (after.authorId !== actor.id) return refuse('idea.author', 'an idea is posted as yourself');
+    if (!ownAuthorId(actor, after)) return refuse('idea.author', 'an idea is posted as yourself');
     const curated = after.status !== 'open' || after.mergedInto !== undefined || after.enteredBy !== undefined || after.help !== 'none';
     return curated ? refuse('idea.curate', 'only staff set status, merges and help') : null;
   }
@@ -139,14 +155,26 @@ function checkIdea(actor: RuleActor, before: IdeaEntry | null, after: IdeaEntry 
   }
   const was = before!;
   const now = after!;
-  if (now.authorId !== was.authorId || now.createdAt !== was.createdAt || now.enteredBy !== was.enteredBy) {
-    return refuse('idea.identity', 'who wrote an idea, and when, never changes');
+  // Anonymity is part of who wrote it: unmasking would change `authorId`, and masking a named idea
+  // later would hide nothing that peers had not already seen.
+  if (
+    now.authorId !== was.authorId ||
+    now.anonymous !== was.anonymous ||
+    now.createdAt !== was.createdAt ||
+    now.enteredBy !== was.enteredBy
+  ) {
+    return refuse('idea.identity', 'who wrote an idea, whether anonymously, and when, never changes');
   }
   if (!can.editIdea(actor, phase, was)) return refuse('idea.edit', 'only your own ideas, in the collect phase');
   const curatedChanged =
     now.status !== was.status || now.mergedInto !== was.mergedInto || now.category !== was.category || now.help !== was.help;
   if (curatedChanged && !can.curateIdeas(actor)) return refuse('idea.curate', 'only staff set status, category and merges');
   return null;
+}
+
+/** An idea posted by `actor` under their own name, or anonymously under their anonymous id. */
+function ownAuthorId(actor: RuleActor, idea: IdeaEntry): boolean {
+  return idea.anonymous ? actor.anonymousId !== undefined && idea.authorId === actor.anonymousId : idea.authorId === actor.id;
 }
 
 function checkProject(actor: RuleActor, before: ProjectEntry | null, after: ProjectEntry | null): Violation | null {

@@ -46,7 +46,7 @@ describe('[spec 7] history events', () => {
     const { aoi, ken, staff } = scene;
     await scene.allowed(aoi, 'aoi posts', (doc) => addIdea(doc, { id: 'i1', text: '箱に色をつける', authorId: aoi.actorId, category: 'packing' }),
       (view) => view.board.ideas.i1 !== undefined);
-    await scene.allowed(ken, 'ken posts anonymously', (doc) => addIdea(doc, { id: 'i2', text: '休けいを長く', authorId: ken.actorId, anonymous: true }),
+    await scene.allowed(ken, 'ken posts anonymously', (doc) => addIdea(doc, { id: 'i2', text: '休けいを長く', authorId: ken.anonymousId, anonymous: true }),
       (view) => view.board.ideas.i2 !== undefined);
     await scene.allowed(aoi, 'aoi edits', (doc) => editIdea(doc, 'i1', { text: '箱に色のシールをはる' }),
       (view) => view.board.ideas.i1?.text === '箱に色のシールをはる');
@@ -79,7 +79,7 @@ describe('[spec 7] history events', () => {
     expect(await eventsOf(scene)).toEqual([
       { type: 'idea.created', actor: 'aoi', ideaId: 'i1', data: { text: '箱に色をつける', category: 'packing', anonymous: false, help: 'none', authorId: aoi.actorId } },
       // Anonymous on the board, attributed in the history that only staff read.
-      { type: 'idea.created', actor: 'ken', ideaId: 'i2', data: { text: '休けいを長く', category: '', anonymous: true, help: 'none', authorId: ken.actorId } },
+      { type: 'idea.created', actor: 'ken', ideaId: 'i2', data: { text: '休けいを長く', category: '', anonymous: true, help: 'none', authorId: ken.anonymousId } },
       { type: 'idea.edited', actor: 'aoi', ideaId: 'i1', data: { field: 'text', from: '箱に色をつける', to: '箱に色のシールをはる' } },
       { type: 'idea.deleted', actor: 'ken', ideaId: 'i2', data: { text: '休けいを長く' } },
       { type: 'thanks.given', actor: 'ken', ideaId: 'i1', data: {} },

@@ -1,14 +1,26 @@
 /**
  * What a board page needs besides the document (docs/api.md): the board's settings, a name for
- * every actor id that may appear in it, and the facility's categories. Never PINs or logins.
+ * every actor id that may appear in it, and the facility's categories. Never PINs or logins, and
+ * the authors of anonymous ideas only for staff (docs/permissions.md, "Anonymous ideas").
  */
 import { and, eq, isNull, or } from 'drizzle-orm';
 import type { BoardContext } from '../../shared/api';
 import { DEFAULT_CATEGORIES, type Category } from '../../shared/categories';
 import { boards, facilities, participants, staffUsers } from '../../drizzle/schema';
+import type { AnonymousIds } from '../auth/anonymous-ids';
 import type { Database } from '../db/database';
 
-export async function boardContext(db: Database, board: typeof boards.$inferSelect): Promise<BoardContext> {
+export interface ContextReader {
+  actorId: string;
+  staff: boolean;
+  anonymousIds: AnonymousIds;
+}
+
+export async function boardContext(
+  db: Database,
+  board: typeof boards.$inferSelect,
+  reader: ContextReader,
+): Promise<BoardContext> {
   const [roster, staff, [facility]] = await Promise.all([
     db
       .select()
@@ -22,6 +34,17 @@ export async function boardContext(db: Database, board: typeof boards.$inferSele
     db.select({ id: staffUsers.id, name: staffUsers.name }).from(staffUsers).where(eq(staffUsers.facilityId, board.facilityId)),
     db.select({ settings: facilities.settings }).from(facilities).where(eq(facilities.id, board.facilityId)),
   ]);
+  const people = [
+    ...roster.map((row) => ({
+      id: row.id,
+      name: row.displayName,
+      reading: row.reading,
+      avatar: row.avatar,
+      kind: row.guestBoardId === null ? ('participant' as const) : ('guest' as const),
+    })),
+    ...staff.map((row) => ({ id: row.id, name: row.name, reading: '', avatar: '', kind: 'staff' as const })),
+  ];
+  const showAuthors = reader.staff && staffSeeAnonymousAuthors(facility?.settings);
   return {
     board: {
       id: board.id,
@@ -30,18 +53,16 @@ export async function boardContext(db: Database, board: typeof boards.$inferSele
       allowGuests: board.allowGuests,
       allowAnonymous: board.allowAnonymous,
     },
-    people: [
-      ...roster.map((row) => ({
-        id: row.id,
-        name: row.displayName,
-        reading: row.reading,
-        avatar: row.avatar,
-        kind: row.guestBoardId === null ? ('participant' as const) : ('guest' as const),
-      })),
-      ...staff.map((row) => ({ id: row.id, name: row.name, reading: '', avatar: '', kind: 'staff' as const })),
-    ],
+    people,
     categories: categoriesOf(facility?.settings),
+    anonymousId: reader.anonymousIds.of(board.id, reader.actorId),
+    ...(showAuthors ? { anonymousAuthors: reader.anonymousIds.authorsOn(board.id, people.map((person) => person.id)) } : {}),
   };
+}
+
+/** On unless the facility's settings say `staffSeeAnonymousAuthors: false`. */
+function staffSeeAnonymousAuthors(settings: unknown): boolean {
+  return (settings as { staffSeeAnonymousAuthors?: unknown } | undefined)?.staffSeeAnonymousAuthors !== false;
 }
 
 function categoriesOf(settings: unknown): Category[] {

@@ -35,7 +35,8 @@ import {
 } from '../../../shared/board';
 import { IDEA_TEXT_MAX, PROJECT_TITLE_MAX, STEP_TEXT_MAX } from '../../../shared/limits';
 import { newId } from '../../../shared/ids';
-import { can, checkChange, type RuleActor } from '../../../shared/permissions';
+import { can, checkChange, isAuthor, type RuleActor } from '../../../shared/permissions';
+import { transactUnlinked } from '../lib/unlinked-write';
 import { IdeaView, newestFirst } from './idea-view.svelte';
 import { oldestFirst, ProjectView } from './project-view.svelte';
 
@@ -43,7 +44,9 @@ type Events = Y.YEvent<Y.AbstractType<unknown>>[];
 
 export class BoardState {
   readonly doc: Y.Doc;
-  readonly actor: RuleActor;
+  #actor: Pick<RuleActor, 'id' | 'role'>;
+  /** What this person's anonymous ideas carry; it comes with the board's context (or its token). */
+  #anonymousId = $state<string | undefined>();
   #roots: ReturnType<typeof boardRoots>;
   #views = new Map<string, IdeaView>();
   #ideas = $state.raw<readonly IdeaView[]>([]);
@@ -53,9 +56,9 @@ export class BoardState {
   #dotsUsed = $state(0);
   #unobserve: (() => void)[] = [];
 
-  constructor(doc: Y.Doc, actor: RuleActor) {
+  constructor(doc: Y.Doc, actor: Pick<RuleActor, 'id' | 'role'>) {
     this.doc = doc;
-    this.actor = actor;
+    this.#actor = actor;
     this.#roots = boardRoots(doc);
     this.#meta = readMeta(doc);
     this.#observe(this.#roots.ideas, (events) => this.#onIdeas(events));
@@ -68,8 +71,26 @@ export class BoardState {
     this.#dotsUsed = dotsUsed(doc, actor.id);
   }
 
+  get actor(): RuleActor {
+    return { ...this.#actor, anonymousId: this.#anonymousId };
+  }
+
   get actorId(): string {
-    return this.actor.id;
+    return this.#actor.id;
+  }
+
+  /** Until it is known, this person cannot post anonymously (the server would refuse it). */
+  get canPostAnonymously(): boolean {
+    return this.#anonymousId !== undefined;
+  }
+
+  useAnonymousId(anonymousId: string | undefined): void {
+    this.#anonymousId = anonymousId;
+  }
+
+  /** Whether this person wrote the idea, anonymously or not. */
+  isMine(idea: Pick<Idea, 'authorId'>): boolean {
+    return isAuthor(this.actor, idea);
   }
 
   /** Newest first. A new array only when ideas come or go. */
@@ -130,29 +151,36 @@ export class BoardState {
 
   // Ideas
 
-  /** Posts an idea as this person and answers its id (for undo). */
+  /**
+   * Posts an idea as this person and answers its id (for undo). An anonymous idea carries the
+   * anonymous id and is written so that nothing in the document ties it to this person.
+   */
   post(text: string, options: { anonymous: boolean; category: string }): string {
     const id = newId();
-    addIdea(this.doc, {
+    const anonymousId = this.#anonymousId;
+    const anonymous = options.anonymous && anonymousId !== undefined;
+    const idea = {
       id,
       text: text.trim().slice(0, IDEA_TEXT_MAX),
-      authorId: this.actor.id,
-      anonymous: options.anonymous,
+      authorId: anonymous ? anonymousId : this.#actor.id,
+      anonymous,
       category: options.category,
-    });
+    };
+    this.#write(anonymous, (doc) => addIdea(doc, idea));
     return id;
   }
 
-  /** Participants change the text and the anonymity of their own ideas; the category is staff's. */
-  edit(ideaId: string, change: { text: string; anonymous: boolean; category?: string }): void {
+  /** Participants change the text of their own ideas; the category is staff's; anonymity stays. */
+  edit(ideaId: string, change: { text: string; category?: string }): void {
     const idea = this.#views.get(ideaId);
     if (!idea || !this.canEdit(idea)) return;
-    const { category, ...rest } = change;
-    editIdea(this.doc, ideaId, {
-      ...rest,
-      text: rest.text.trim().slice(0, IDEA_TEXT_MAX),
-      ...(category !== undefined && this.canCurate ? { category } : {}),
-    });
+    const { category } = change;
+    this.#write(idea.anonymous, (doc) =>
+      editIdea(doc, ideaId, {
+        text: change.text.trim().slice(0, IDEA_TEXT_MAX),
+        ...(category !== undefined && this.canCurate ? { category } : {}),
+      }),
+    );
   }
 
   /** Deletes an idea and answers what it was, so that it can be put back. */
@@ -160,19 +188,27 @@ export class BoardState {
     const idea = this.#views.get(ideaId);
     if (!idea || !this.canEdit(idea)) return null;
     const before = idea.snapshot();
-    deleteIdea(this.doc, ideaId);
+    this.#write(idea.anonymous, (doc) => deleteIdea(doc, ideaId));
     return before;
+  }
+
+  /** Writes to an anonymous idea go through a scratch document with a client id of their own. */
+  #write(anonymous: boolean, write: (doc: Y.Doc) => void): void {
+    if (anonymous) transactUnlinked(this.doc, write);
+    else write(this.doc);
   }
 
   /** Puts a deleted idea back under its own id, so votes and thanks that still name it return too. */
   restore(idea: Idea): boolean {
     if (!this.canRestore(idea)) return false;
-    this.doc.transact(() => {
-      addIdea(this.doc, { ...idea });
-      if (idea.status !== 'open' || idea.mergedInto) {
-        editIdea(this.doc, idea.id, { status: idea.status, ...(idea.mergedInto ? { mergedInto: idea.mergedInto } : {}) });
-      }
-    });
+    this.#write(idea.anonymous, (doc) =>
+      doc.transact(() => {
+        addIdea(doc, { ...idea });
+        if (idea.status !== 'open' || idea.mergedInto) {
+          editIdea(doc, idea.id, { status: idea.status, ...(idea.mergedInto ? { mergedInto: idea.mergedInto } : {}) });
+        }
+      }),
+    );
     return true;
   }
 
@@ -181,13 +217,13 @@ export class BoardState {
   /** False when the rules would refuse it: not the vote phase, or no dots left. */
   vote(ideaId: string): boolean {
     if (!this.canVote || this.dotsLeft <= 0 || !this.#views.has(ideaId)) return false;
-    castVote(this.doc, this.actor.id, ideaId, 1);
+    castVote(this.doc, this.#actor.id, ideaId, 1);
     return true;
   }
 
   takeBack(ideaId: string): boolean {
     if (!this.canVote || (this.#views.get(ideaId)?.myDots ?? 0) <= 0) return false;
-    castVote(this.doc, this.actor.id, ideaId, -1);
+    castVote(this.doc, this.#actor.id, ideaId, -1);
     return true;
   }
 
@@ -195,8 +231,8 @@ export class BoardState {
   toggleThanks(ideaId: string): boolean {
     const idea = this.#views.get(ideaId);
     if (!idea || !can.thank(this.actor)) return false;
-    if (idea.thankedByMe) withdrawThanks(this.doc, this.actor.id, ideaId);
-    else giveThanks(this.doc, this.actor.id, ideaId);
+    if (idea.thankedByMe) withdrawThanks(this.doc, this.#actor.id, ideaId);
+    else giveThanks(this.doc, this.#actor.id, ideaId);
     return !idea.thankedByMe;
   }
 
@@ -229,7 +265,7 @@ export class BoardState {
     return project.leadId === '' && can.claimLead(this.actor, project.people);
   }
   canReleaseLead(project: ProjectView): boolean {
-    return project.leadId === this.actor.id && can.releaseLead(this.actor, project.people);
+    return project.leadId === this.#actor.id && can.releaseLead(this.actor, project.people);
   }
   get canJoinProjects(): boolean {
     return can.joinProject(this.actor);
@@ -241,7 +277,7 @@ export class BoardState {
   claimLead(projectId: string): boolean {
     const project = this.#projectViews.get(projectId);
     if (!project || !this.canClaimLead(project)) return false;
-    setLead(this.doc, projectId, this.actor.id);
+    setLead(this.doc, projectId, this.#actor.id);
     return true;
   }
 
@@ -253,7 +289,7 @@ export class BoardState {
   }
 
   setMember(projectId: string, member: boolean): void {
-    if (this.#projectViews.has(projectId) && this.canJoinProjects) setMember(this.doc, projectId, this.actor.id, member);
+    if (this.#projectViews.has(projectId) && this.canJoinProjects) setMember(this.doc, projectId, this.#actor.id, member);
   }
 
   addStep(projectId: string, text: string): boolean {
@@ -266,7 +302,7 @@ export class BoardState {
 
   tickStep(projectId: string, stepId: string, done: boolean): void {
     const project = this.#projectViews.get(projectId);
-    if (project && this.canEditSteps(project)) tickStep(this.doc, projectId, stepId, this.actor.id, done);
+    if (project && this.canEditSteps(project)) tickStep(this.doc, projectId, stepId, this.#actor.id, done);
   }
 
   destroy(): void {
@@ -318,13 +354,13 @@ export class BoardState {
     for (const event of events) {
       if (event.target === root) {
         for (const [actorId, change] of event.changes.keys) {
-          if (actorId === this.actor.id) mine = true;
+          if (actorId === this.#actor.id) mine = true;
           if (change.action === 'add') root.get(actorId)?.forEach((_, ideaId) => ideas.add(ideaId));
           // A person's map replaced or removed: what it held is gone from the event, so recount all.
           else everyIdea = true;
         }
       } else if (event instanceof Y.YMapEvent) {
-        if (event.path[0] === this.actor.id) mine = true;
+        if (event.path[0] === this.#actor.id) mine = true;
         for (const ideaId of event.keysChanged) ideas.add(ideaId);
       }
     }
@@ -334,7 +370,7 @@ export class BoardState {
   #onVotes(events: Events): void {
     const { ideas, mine } = this.#touchedByActors(this.#roots.votes, events);
     for (const id of ideas ?? this.#views.keys()) this.#views.get(id)?.setVotes(this.#tallyOf(id), this.#myDotsOn(id));
-    if (mine) this.#dotsUsed = dotsUsed(this.doc, this.actor.id);
+    if (mine) this.#dotsUsed = dotsUsed(this.doc, this.#actor.id);
   }
 
   #onThanks(events: Events): void {
@@ -379,7 +415,7 @@ export class BoardState {
   }
 
   #myDotsOn(ideaId: string): number {
-    const count = this.#roots.votes.get(this.actor.id)?.get(ideaId);
+    const count = this.#roots.votes.get(this.#actor.id)?.get(ideaId);
     return typeof count === 'number' && count > 0 ? count : 0;
   }
 
@@ -388,7 +424,7 @@ export class BoardState {
     this.#roots.thanks.forEach((own) => {
       if (own instanceof Y.Map && own.get(ideaId) === true) count++;
     });
-    return { count, mine: this.#roots.thanks.get(this.actor.id)?.get(ideaId) === true };
+    return { count, mine: this.#roots.thanks.get(this.#actor.id)?.get(ideaId) === true };
   }
 }
 

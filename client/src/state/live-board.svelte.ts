@@ -78,8 +78,20 @@ export class LiveBoard {
     );
   }
 
+  /**
+   * The id to name an idea's author by: for an anonymous idea, the person behind its anonymous id
+   * when the context says (staff, and the author for their own), otherwise the anonymous id, which
+   * names nobody.
+   */
+  authorOf(idea: { authorId: string; anonymous: boolean }): string {
+    if (!idea.anonymous) return idea.authorId;
+    if (idea.authorId === this.#context?.anonymousId) return this.board.actorId;
+    return this.#context?.anonymousAuthors?.[idea.authorId] ?? idea.authorId;
+  }
+
   #useContext(context: BoardContext): void {
     this.#context = context;
+    this.board.useAnonymousId(context.anonymousId);
     this.presence.remember(context.people.map(({ id, name, avatar }) => ({ id, name, avatar })));
   }
 }
