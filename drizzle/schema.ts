@@ -77,10 +77,19 @@ export const boards = pgTable(
     voteBudget: integer('vote_budget').notNull().default(VOTE_BUDGET_DEFAULT),
     allowGuests: boolean('allow_guests').notNull().default(true),
     allowAnonymous: boolean('allow_anonymous').notNull().default(true),
-    /** Six digits; null once the board is closed. Unique among boards that have one. */
+    /**
+     * Six digits, unique among boards that have one. A closed board keeps its code (joining with it
+     * answers 404) so that reopening the board lets people join with the code they know.
+     */
     joinCode: text('join_code').unique(),
     createdBy: text('created_by').notNull(),
+    /** Set while the board is closed: nobody but staff may use it (docs/permissions.md). */
     closedAt: timestamp('closed_at', { withTimezone: true }),
+    /**
+     * Projector (viewer) tokens carry the generation they were issued under; revoking them, or
+     * closing the board, counts it up, and a token of an older generation opens nothing.
+     */
+    viewerGeneration: integer('viewer_generation').notNull().default(0),
     createdAt: createdAt(),
   },
   (t) => [index('boards_facility_idx').on(t.facilityId)],

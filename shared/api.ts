@@ -57,6 +57,8 @@ export const boardPatchBody = z
     voteBudget,
     allowGuests: z.boolean(),
     allowAnonymous: z.boolean(),
+    /** Closing ends every right but staff's (docs/permissions.md); `false` reopens the board. */
+    closed: z.boolean(),
   })
   .partial()
   .refine((body) => Object.keys(body).length > 0, { message: 'Nothing to change' });

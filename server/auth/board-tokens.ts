@@ -21,22 +21,36 @@ const claims = z.object({
   role: z.enum(['participant', 'guest', 'staff', 'viewer']),
   name: z.string(),
   exp: z.number(),
+  /** Projector tokens: the board's viewer generation at issue (`boards.viewer_generation`). */
+  gen: z.int().nonnegative().optional(),
 });
 
 
 export type TokenCheck =
-  | { ok: true; actor: Actor; /** Milliseconds since the epoch. */ expiresAt: number }
+  | {
+      ok: true;
+      actor: Actor;
+      /** Milliseconds since the epoch. */
+      expiresAt: number;
+      /** The viewer generation a projector token was issued under (0 for tokens that carry none). */
+      viewerGeneration: number;
+    }
   | { ok: false; status: 401 | 403; reason: string };
 
+export interface BoardTokenOptions {
+  /** A projector token's viewer generation: revoking counts the board's up, and older ones stop working. */
+  viewerGeneration?: number;
+}
+
 export interface BoardTokens {
-  issue(boardId: string, actor: Actor, ttlMs?: number): Promise<{ token: string; expiresAt: number }>;
+  issue(boardId: string, actor: Actor, ttlMs?: number, options?: BoardTokenOptions): Promise<{ token: string; expiresAt: number }>;
   /** Checks a token for `boardId`: 401 when missing, expired or forged, 403 for another board. */
   check(token: string | undefined, boardId: string): Promise<TokenCheck>;
 }
 
 export function createBoardTokens(secret: string): BoardTokens {
   return {
-    async issue(boardId, actor, ttlMs = BOARD_TOKEN_TTL_MS) {
+    async issue(boardId, actor, ttlMs = BOARD_TOKEN_TTL_MS, { viewerGeneration } = {}) {
       const expiresAt = Date.now() + ttlMs;
       const token = await sign(
         {
@@ -44,6 +58,7 @@ export function createBoardTokens(secret: string): BoardTokens {
           board: boardId,
           role: actor.role satisfies ActorRole,
           name: actor.name,
+          ...(viewerGeneration !== undefined ? { gen: viewerGeneration } : {}),
           aud: AUDIENCE,
           exp: Math.floor(expiresAt / 1000),
         },
@@ -66,8 +81,8 @@ export function createBoardTokens(secret: string): BoardTokens {
       if (parsed.data.board !== boardId) {
         return { ok: false, status: 403, reason: 'the token is for another board' };
       }
-      const { sub, role, name, exp } = parsed.data;
-      return { ok: true, actor: { id: sub, role, name }, expiresAt: exp * 1000 };
+      const { sub, role, name, exp, gen = 0 } = parsed.data;
+      return { ok: true, actor: { id: sub, role, name }, expiresAt: exp * 1000, viewerGeneration: gen };
     },
   };
 }

@@ -4,7 +4,7 @@
  * board ends its sessions at once.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, gt } from 'drizzle-orm';
+import { and, eq, gt, inArray } from 'drizzle-orm';
 import { boards, participants, sessions, staffUsers } from '../../drizzle/schema';
 import type { Database } from '../db/database';
 
@@ -84,7 +84,7 @@ export function createSessions(db: Database): Sessions {
           staff: { id: row.staffId, name: row.staffName, role: row.staffRole },
         };
       }
-      if (row.participantId && row.participantName !== null && row.participantActive && row.boardId) {
+      if (row.participantId && row.participantName !== null && row.participantActive && row.boardId && !row.boardClosedAt) {
         return {
           kind: 'participant',
           facilityId: row.facilityId,
@@ -104,4 +104,18 @@ export function createSessions(db: Database): Sessions {
       if (token) await db.delete(sessions).where(eq(sessions.tokenHash, hash(token)));
     },
   };
+}
+
+/**
+ * Ends the participant sessions of one board: its guests' (the join code changed) or everybody's
+ * (the board closed). Takes a transaction, so that it happens together with the change that ends them.
+ */
+export async function endBoardSessions(db: Database, boardId: string, whose: 'guests' | 'everyone'): Promise<void> {
+  const onBoard = eq(sessions.boardId, boardId);
+  if (whose === 'everyone') {
+    await db.delete(sessions).where(onBoard);
+    return;
+  }
+  const guests = db.select({ id: participants.id }).from(participants).where(eq(participants.guestBoardId, boardId));
+  await db.delete(sessions).where(and(onBoard, inArray(sessions.participantId, guests)));
 }

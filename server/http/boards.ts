@@ -3,15 +3,18 @@
  * tokens for them. Every query is scoped to the session's facility.
  */
 import { randomInt } from 'node:crypto';
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import * as Y from 'yjs';
 import { boardCreateBody, boardPatchBody, type Board } from '../../shared/api';
 import { boardContext } from './board-context';
 import { initBoard, setMeta } from '../../shared/board';
 import { newId } from '../../shared/ids';
-import { boardSnapshots, boards } from '../../drizzle/schema';
+import { boardSnapshots, boards, participants } from '../../drizzle/schema';
+import { CloseCode } from '../../shared/close-codes';
+import { AccessReason } from '../auth/board-access';
 import { VIEWER_TOKEN_TTL_MS } from '../auth/board-tokens';
+import { endBoardSessions } from '../auth/sessions';
 import type { Database } from '../db/database';
 import type { Actor } from '../../shared/actor';
 import { apiError } from './errors';
@@ -63,8 +66,26 @@ export function boardRoutes({ db, tokens, registry }: AppDeps) {
     .patch('/:id', validate('json', boardPatchBody), async (c) => {
       const session = staffOf(c);
       const board = await findBoard(db, c.req.param('id'), session.facilityId);
-      const change = c.req.valid('json');
-      const [row] = await db.update(boards).set(change).where(eq(boards.id, board.id)).returning();
+      const { closed, ...change } = c.req.valid('json');
+      const closing = closed === true && board.closedAt === null;
+      const row = await db.transaction(async (tx) => {
+        const [updated] = await tx
+          .update(boards)
+          .set({
+            ...change,
+            ...(closed === undefined ? {} : { closedAt: closed ? (board.closedAt ?? new Date()) : null }),
+            // Closing ends every right that is not staff's: projector links, guests, sessions.
+            ...(closing ? { viewerGeneration: sql`${boards.viewerGeneration} + 1` } : {}),
+          })
+          .where(eq(boards.id, board.id))
+          .returning();
+        if (closing) {
+          await endGuests(tx, board.id);
+          await endBoardSessions(tx, board.id, 'everyone');
+        }
+        return updated!;
+      });
+      if (closing) registry.closeWhere(board.id, CloseCode.forbidden, AccessReason.boardClosed, (actor) => actor.role !== 'staff');
       if (change.allowGuests !== undefined || change.allowAnonymous !== undefined) {
         registry.settingsChanged(board.id, { allowGuests: row!.allowGuests, allowAnonymous: row!.allowAnonymous });
       }
@@ -85,17 +106,35 @@ export function boardRoutes({ db, tokens, registry }: AppDeps) {
     .post('/:id/join-code', async (c) => {
       const board = await findBoard(db, c.req.param('id'), staffOf(c).facilityId);
       if (board.closedAt) throw apiError(409, 'This board is closed; it has no join code');
-      const row = await withFreshJoinCode(db, async (joinCode) => {
-        const [updated] = await db.update(boards).set({ joinCode }).where(eq(boards.id, board.id)).returning();
-        return updated!;
-      });
+      // The guests came in with the old code: they go with it (docs/permissions.md). Roster
+      // participants chose their own card and keep their sessions.
+      const row = await withFreshJoinCode(db, (joinCode) =>
+        db.transaction(async (tx) => {
+          const [updated] = await tx.update(boards).set({ joinCode }).where(eq(boards.id, board.id)).returning();
+          await endGuests(tx, board.id);
+          return updated!;
+        }),
+      );
+      registry.closeWhere(board.id, CloseCode.forbidden, AccessReason.joinCodeChanged, (actor) => actor.role === 'guest');
       return c.json(toBoard(row));
     })
 
     .post('/:id/viewer-token', async (c) => {
       const board = await findBoard(db, c.req.param('id'), staffOf(c).facilityId);
+      if (board.closedAt) throw apiError(403, 'This board is closed; reopen it to show it on a projector');
       const viewer: Actor = { id: `viewer:${board.id}`, role: 'viewer', name: 'projector' };
-      return c.json(await tokens.issue(board.id, viewer, VIEWER_TOKEN_TTL_MS));
+      return c.json(await tokens.issue(board.id, viewer, VIEWER_TOKEN_TTL_MS, { viewerGeneration: board.viewerGeneration }));
+    })
+
+    /** Revokes every projector token of the board issued so far; a new one works at once. */
+    .delete('/:id/viewer-token', async (c) => {
+      const board = await findBoard(db, c.req.param('id'), staffOf(c).facilityId);
+      await db
+        .update(boards)
+        .set({ viewerGeneration: sql`${boards.viewerGeneration} + 1` })
+        .where(eq(boards.id, board.id));
+      registry.closeWhere(board.id, CloseCode.forbidden, AccessReason.viewerRevoked, (actor) => actor.role === 'viewer');
+      return c.body(null, 204);
     });
 
   return new Hono<AppEnv>()
@@ -141,6 +180,16 @@ function toBoard(row: BoardRow): Board {
     createdAt: row.createdAt.toISOString(),
     closedAt: row.closedAt?.toISOString() ?? null,
   };
+}
+
+/**
+ * Ends the board's guests: their sessions go, and they become inactive, so that a token they still
+ * hold opens nothing. The rows stay, so what they wrote keeps its author's name; a guest who joins
+ * again is a new guest.
+ */
+async function endGuests(db: Database, boardId: string): Promise<void> {
+  await endBoardSessions(db, boardId, 'guests');
+  await db.update(participants).set({ active: false }).where(eq(participants.guestBoardId, boardId));
 }
 
 /**

@@ -36,6 +36,8 @@ export interface ConnectionOptions {
   wantsAcks?: boolean;
   /** When the token expires (ms since the epoch): the connection ends then (4001). */
   expiresAt?: number;
+  /** The viewer generation the token carries; the registry's `authorize` compares it with the board's. */
+  viewerGeneration?: number;
   limits: ConnectionLimits;
 }
 
@@ -52,6 +54,7 @@ export class Connection implements Peer {
   readonly actor: Actor;
   readonly boardId: string;
   readonly wantsAcks: boolean;
+  readonly viewerGeneration: number;
   #transport: Transport;
   #rate: MessageRate;
   #limits: ConnectionLimits;
@@ -67,6 +70,7 @@ export class Connection implements Peer {
     this.actor = options.actor;
     this.boardId = options.boardId;
     this.wantsAcks = options.wantsAcks ?? false;
+    this.viewerGeneration = options.viewerGeneration ?? 0;
     this.#limits = options.limits;
     this.#rate = new MessageRate(options.limits.maxMessagesPerSecond);
     if (options.expiresAt !== undefined) {

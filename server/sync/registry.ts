@@ -20,6 +20,17 @@ export class BoardNotFound extends Error {
   override name = 'BoardNotFound';
 }
 
+/** What `authorize` is asked about: the identity a token proved, for one board. */
+export interface Admission {
+  actor: Actor;
+  boardId: string;
+  /** The viewer generation the token carries (projector tokens). */
+  viewerGeneration: number;
+}
+
+/** `authorize`'s answer; a refusal's reason becomes the 4403 close reason. */
+export type AccessVerdict = { allowed: true } | { allowed: false; reason: string };
+
 export interface RoomRegistryOptions {
   store: BoardStore;
   limits: Pick<SyncLimits, 'compactAfterUpdates' | 'unloadAfterMs' | 'maxBacklogMessages' | 'maxBacklogBytes'>;
@@ -28,10 +39,11 @@ export interface RoomRegistryOptions {
   /** Whether an actor may make a change; the rules of spec 6 unless a benchmark says otherwise. */
   policy?: ChangePolicy | undefined;
   /**
-   * Whether the actor a token names may still be on the board (still on the roster, still staff):
-   * a token outlives the rights it was issued for, so every new socket asks again.
+   * Whether the actor a token names may still be on the board (still on the roster, still staff,
+   * the board still open, the projector link not revoked): a token outlives the rights it was issued
+   * for, so every new socket asks again.
    */
-  authorize?: ((actor: Actor, boardId: string) => Promise<boolean>) | undefined;
+  authorize?: ((admission: Admission) => Promise<AccessVerdict>) | undefined;
 }
 
 type Entry =
@@ -51,11 +63,17 @@ export class RoomRegistry {
   #log: Logger;
   #metrics: SyncMetrics | undefined;
   #policy: ChangePolicy | undefined;
-  #authorize: (actor: Actor, boardId: string) => Promise<boolean>;
+  #authorize: (admission: Admission) => Promise<AccessVerdict>;
+  /**
+   * Counts the changes of rights that closed sockets (`closeActor`, `closeWhere`, settings). A
+   * connection whose `authorize` answer arrived after such a change asks again: the answer may have
+   * been read before the change was written, and the close missed it because it was not in its room yet.
+   */
+  #rightsChanges = 0;
   #connections = 0;
   #entries = new Map<string, Entry>();
 
-  constructor({ store, limits, log, metrics, policy, authorize = async () => true }: RoomRegistryOptions) {
+  constructor({ store, limits, log, metrics, policy, authorize = async () => ({ allowed: true }) }: RoomRegistryOptions) {
     this.#authorize = authorize;
     this.#store = store;
     this.#limits = limits;
@@ -95,9 +113,11 @@ export class RoomRegistry {
 
   /** Hands a new connection to its board's room once the board has loaded and its actor is let in. */
   connect(connection: Connection): void {
-    Promise.all([this.open(connection.boardId), this.#authorize(connection.actor, connection.boardId)]).then(
-      ([room, allowed]) => {
-        if (!allowed) connection.close(CloseCode.forbidden, 'you no longer have access to this board');
+    const asked = this.#rightsChanges;
+    Promise.all([this.open(connection.boardId), this.#authorize(connection)]).then(
+      ([room, verdict]) => {
+        if (!verdict.allowed) connection.close(CloseCode.forbidden, verdict.reason);
+        if (connection.isOpen && asked !== this.#rightsChanges) return this.connect(connection);
         if (connection.isOpen) connection.attach(room);
         else this.#planUnload(room);
       },
@@ -132,15 +152,30 @@ export class RoomRegistry {
     }
   }
 
-  /** Closes every socket of `actorId` on every board (a participant taken off the roster, say). */
+  /**
+   * Closes every socket of `actorId` on every board (a participant taken off the roster, say). Call
+   * it after the change is stored: a socket still being let in is asked about again.
+   */
   closeActor(actorId: string, code: number, reason: string): void {
+    this.#rightsChanges++;
     for (const entry of this.#entries.values()) {
       if (entry.state !== 'loading') entry.room.closePeers(code, reason, (peer) => peer.actor.id === actorId);
     }
   }
 
+  /**
+   * Closes the sockets of one board that `which` picks (its viewers when the projector link is
+   * revoked, everybody but staff when it closes). Call it after the change is stored, as `closeActor`.
+   */
+  closeWhere(boardId: string, code: number, reason: string, which: (actor: Actor) => boolean): void {
+    this.#rightsChanges++;
+    const entry = this.#entries.get(boardId);
+    if (entry && entry.state !== 'loading') entry.room.closePeers(code, reason, (peer) => which(peer.actor));
+  }
+
   /** Staff changed a board's settings: a loaded room enforces them at once. */
   settingsChanged(boardId: string, settings: BoardSettings): void {
+    this.#rightsChanges++;
     const entry = this.#entries.get(boardId);
     if (entry && entry.state !== 'loading') entry.room.setSettings(settings);
   }

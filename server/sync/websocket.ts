@@ -62,6 +62,7 @@ export function attachRelay(server: Server, options: RelayOptions): { close(): v
         boardId,
         wantsAcks: url.searchParams.get(ACKS_PARAM) === '1',
         expiresAt: check.expiresAt,
+        viewerGeneration: check.viewerGeneration,
         limits,
       });
       connections.set(ws, connection);

@@ -10,6 +10,7 @@ import * as Y from 'yjs';
 import type { ActorRole, Board, BoardToken, Me, Participant } from '../../shared/api';
 import { addIdea, boardRoots, boardToJson, readMeta, setMeta, type BoardJson, type Meta } from '../../shared/board';
 import { ApiClient, expectOk } from './api-client';
+import type { DatabaseKind } from './databases';
 import { capturingLogger, type CapturingLogger } from './log';
 import { startTestServer, type TestServer } from './server';
 import { connectBoard, eventually, type BoardClient } from './yjs-client';
@@ -253,9 +254,9 @@ export class Scene {
 }
 
 /**
- * One server for a test file, with a capturing logger, and a fresh scene (board and clients) per
- * test. After each test, every recorded state of every client is checked against every refused
- * act of that test, and the clients close.
+ * One server for a test file (on PGlite unless `kind` names another database), with a capturing
+ * logger, and a fresh scene (board and clients) per test. After each test, every recorded state of
+ * every client is checked against every refused act of that test, and the clients close.
  *
  * @example
  *   const scenes = useScenes();
@@ -264,14 +265,14 @@ export class Scene {
  *     await scene.refused(scene.ken, 'ken sets the phase', 'meta.staff', (doc) => setMeta(doc, { phase: 'vote' }), …);
  *   });
  */
-export function useScenes() {
+export function useScenes({ kind = 'pglite' }: { kind?: DatabaseKind } = {}) {
   let server: TestServer;
   let staffApi: ApiClient;
   const log = capturingLogger();
   const open: Scene[] = [];
 
   beforeAll(async () => {
-    server = await startTestServer({ log });
+    server = await startTestServer({ log, kind });
     staffApi = new ApiClient(server.url);
     await staffApi.login();
   });

@@ -1,0 +1,1 @@
+ALTER TABLE "boards" ADD COLUMN "viewer_generation" integer DEFAULT 0 NOT NULL;
