@@ -37,7 +37,7 @@ export class ApiRequestError extends Error {
   }
 }
 
-type Method = 'GET' | 'POST' | 'PATCH';
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
   let response: Response;
@@ -89,6 +89,8 @@ export const api = {
   createBoard: (body: BoardCreateBody) => request<Board>('POST', '/api/boards', body),
   patchBoard: (id: string, body: BoardPatchBody) => request<Board>('PATCH', `/api/boards/${enc(id)}`, body),
   boardToken: (id: string) => request<BoardToken>('GET', `/api/boards/${enc(id)}/token`),
+  /** Stops every projector link of the board made so far (docs/api.md, "Ending rights"). */
+  revokeViewerTokens: (id: string) => request<unknown>('DELETE', `/api/boards/${enc(id)}/viewer-token`),
   boardContext: (id: string) => request<BoardContext>('GET', `/api/boards/${enc(id)}/context`),
 
   participants: () => request<Participant[]>('GET', '/api/participants'),
