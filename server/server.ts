@@ -9,6 +9,7 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app';
 import { createBoardAccess } from './auth/board-access';
 import { bootstrapAccounts } from './auth/bootstrap';
+import { createAnonymousIds } from './auth/anonymous-ids';
 import { createBoardTokens, type BoardTokens } from './auth/board-tokens';
 import { loadSessionSecret } from './auth/secret';
 import { createSessions } from './auth/sessions';
@@ -77,6 +78,7 @@ export async function buildServer(
     tokens,
     registry,
     bootstrap,
+    anonymousIds: createAnonymousIds(secret),
     log,
     metrics: metrics.registry,
     clientDir: config.clientDir,

@@ -169,12 +169,21 @@ export interface BoardContext {
   board: Pick<Board, 'id' | 'title' | 'voteBudget' | 'allowGuests' | 'allowAnonymous'>;
   people: Person[];
   categories: Category[];
+  /** The caller's own anonymous id on this board: what their anonymous ideas carry as `authorId`. */
+  anonymousId?: string;
+  /**
+   * Staff only, unless the facility turned it off: anonymous id → actor id for everyone who may
+   * post on the board, so staff views can name the author. Never sent to a participant or guest.
+   */
+  anonymousAuthors?: Record<string, string>;
 }
 
 export interface BoardToken {
   token: string;
   /** Milliseconds since the epoch. */
   expiresAt: number;
+  /** The same as `BoardContext.anonymousId`. */
+  anonymousId?: string;
 }
 
 export const ERROR_CODES = [

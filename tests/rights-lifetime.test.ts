@@ -150,12 +150,12 @@ describe.each(databaseKinds())('[spec 4] rights that end while a socket is open 
     const scene = await scenes.open();
     const { aoi } = scene;
     await scene.allowed(aoi, 'aoi posts anonymously while allowed',
-      (doc) => addIdea(doc, { id: 'before', text: 'まえの案', authorId: aoi.actorId, anonymous: true }),
+      (doc) => addIdea(doc, { id: 'before', text: 'まえの案', authorId: aoi.anonymousId, anonymous: true }),
       (view) => view.board.ideas.before?.anonymous === true);
     expect((await scenes.staffApi.patch(`/api/boards/${scene.board.id}`, { allowAnonymous: false })).status).toBe(200);
 
     await scene.refused(aoi, 'aoi posts anonymously after it was turned off', 'settings.anonymous',
-      (doc) => addIdea(doc, { id: 'after', text: 'あとの案', authorId: aoi.actorId, anonymous: true }),
+      (doc) => addIdea(doc, { id: 'after', text: 'あとの案', authorId: aoi.anonymousId, anonymous: true }),
       (view) => view.board.ideas.after !== undefined);
     await scene.allowed(aoi, 'aoi edits her earlier anonymous idea', (doc) => editIdea(doc, 'before', { text: 'なおした' }),
       (view) => view.board.ideas.before?.text === 'なおした' && view.board.ideas.before.anonymous);

@@ -20,6 +20,8 @@ const claims = z.object({
   board: z.string().min(1),
   role: z.enum(['participant', 'guest', 'staff', 'viewer']),
   name: z.string(),
+  /** The actor's anonymous id on this board (server/auth/anonymous-ids.ts); viewers have none. */
+  anon: z.string().optional(),
   exp: z.number(),
   /** Projector tokens: the board's viewer generation at issue (`boards.viewer_generation`). */
   gen: z.int().nonnegative().optional(),
@@ -58,6 +60,7 @@ export function createBoardTokens(secret: string): BoardTokens {
           board: boardId,
           role: actor.role satisfies ActorRole,
           name: actor.name,
+          ...(actor.anonymousId !== undefined ? { anon: actor.anonymousId } : {}),
           ...(viewerGeneration !== undefined ? { gen: viewerGeneration } : {}),
           aud: AUDIENCE,
           exp: Math.floor(expiresAt / 1000),
@@ -81,8 +84,13 @@ export function createBoardTokens(secret: string): BoardTokens {
       if (parsed.data.board !== boardId) {
         return { ok: false, status: 403, reason: 'the token is for another board' };
       }
-      const { sub, role, name, exp, gen = 0 } = parsed.data;
-      return { ok: true, actor: { id: sub, role, name }, expiresAt: exp * 1000, viewerGeneration: gen };
+      const { sub, role, name, anon, exp, gen = 0 } = parsed.data;
+      return {
+        ok: true,
+        actor: { id: sub, role, name, ...(anon !== undefined ? { anonymousId: anon } : {}) },
+        expiresAt: exp * 1000,
+        viewerGeneration: gen,
+      };
     },
   };
 }

@@ -6,7 +6,7 @@ import { randomInt } from 'node:crypto';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import * as Y from 'yjs';
-import { boardCreateBody, boardPatchBody, type Board } from '../../shared/api';
+import { boardCreateBody, boardPatchBody, type Board, type BoardToken } from '../../shared/api';
 import { boardContext } from './board-context';
 import { initBoard, setMeta } from '../../shared/board';
 import { newId } from '../../shared/ids';
@@ -23,7 +23,7 @@ import { validate } from './validate';
 
 type BoardRow = typeof boards.$inferSelect;
 
-export function boardRoutes({ db, tokens, registry }: AppDeps) {
+export function boardRoutes({ db, tokens, anonymousIds, registry }: AppDeps) {
   const staffOnly = new Hono<AppEnv>()
     .use(requireStaff)
     .get('/', async (c) => {
@@ -145,11 +145,14 @@ export function boardRoutes({ db, tokens, registry }: AppDeps) {
       if (session.kind === 'participant') {
         if (session.boardId !== boardId) throw apiError(403, 'You joined another board');
         const { id, name, guest } = session.participant;
-        return c.json(await tokens.issue(boardId, { id, name, role: guest ? 'guest' : 'participant' }));
+        const anonymousId = anonymousIds.of(boardId, id);
+        const token = await tokens.issue(boardId, { id, name, role: guest ? 'guest' : 'participant', anonymousId });
+        return c.json({ ...token, anonymousId } satisfies BoardToken);
       }
       await findBoard(db, boardId, session.facilityId);
       const { id, name } = session.staff;
-      return c.json(await tokens.issue(boardId, { id, name, role: 'staff' }));
+      const anonymousId = anonymousIds.of(boardId, id);
+      return c.json({ ...(await tokens.issue(boardId, { id, name, role: 'staff', anonymousId })), anonymousId } satisfies BoardToken);
     })
     .get('/:id/context', async (c) => {
       const session = c.var.session;
@@ -157,7 +160,8 @@ export function boardRoutes({ db, tokens, registry }: AppDeps) {
       const boardId = c.req.param('id');
       if (session.kind === 'participant' && session.boardId !== boardId) throw apiError(403, 'You joined another board');
       const board = await findBoard(db, boardId, session.facilityId);
-      return c.json(await boardContext(db, board));
+      const actorId = session.kind === 'staff' ? session.staff.id : session.participant.id;
+      return c.json(await boardContext(db, board, { actorId, staff: session.kind === 'staff', anonymousIds }));
     })
     .route('/', staffOnly);
 }

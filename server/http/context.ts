@@ -7,6 +7,7 @@ import type { Registry } from 'prom-client';
 import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import type { Bootstrap } from '../auth/bootstrap';
+import type { AnonymousIds } from '../auth/anonymous-ids';
 import type { BoardTokens } from '../auth/board-tokens';
 import { SESSION_COOKIE, type Session, type Sessions } from '../auth/sessions';
 import type { Database } from '../db/database';
@@ -20,6 +21,7 @@ export interface AppDeps {
   tokens: BoardTokens;
   registry: RoomRegistry;
   bootstrap: Bootstrap;
+  anonymousIds: AnonymousIds;
   log: Logger;
   metrics: Registry;
   /** The address people open (`TEIAN_PUBLIC_URL`): https means `Secure` cookies and HSTS. */

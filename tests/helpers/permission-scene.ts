@@ -72,7 +72,11 @@ export function contentOf(doc: Y.Doc): RawBoard {
 export interface Person {
   name: string;
   actorId: string;
+  /** What this person's anonymous ideas carry as `authorId` (from their token's answer). */
+  anonymousId: string;
   role: ActorRole;
+  /** Their HTTP session (the viewer's has none: a projector holds only its token). */
+  api: ApiClient;
   client: BoardClient;
   doc: Y.Doc;
   /** Every state this person's document was in, in order, from the moment it synced. */
@@ -134,20 +138,20 @@ export class Scene {
     const staffMe = expectOk(await staffApi.get<Me>('/api/me'));
     const viewerToken = expectOk(await staffApi.post<BoardToken>(`/api/boards/${board.id}/viewer-token`));
 
-    const connect = async (name: string, actorId: string, role: ActorRole, token: string): Promise<Person> => {
+    const connect = async (name: string, actorId: string, role: ActorRole, api: ApiClient, { token, anonymousId = '' }: BoardToken): Promise<Person> => {
       const client = connectBoard(server.url, board.id, token);
       await client.synced;
-      const person: Person = { name, actorId, role, client, doc: client.doc, seen: [viewOf(client.doc)] };
+      const person: Person = { name, actorId, anonymousId, role, api, client, doc: client.doc, seen: [viewOf(client.doc)] };
       client.doc.on('update', () => person.seen.push(viewOf(client.doc)));
       return person;
     };
     const people = {
-      aoi: await connect('aoi', aoiMe.actorId, 'participant', (await aoiApi.boardToken(board.id)).token),
-      ken: await connect('ken', kenMe.actorId, 'guest', (await kenApi.boardToken(board.id)).token),
-      mio: await connect('mio', mioMe.actorId, 'guest', (await mioApi.boardToken(board.id)).token),
-      staff: await connect('staff', staffMe.actorId, 'staff', (await staffApi.boardToken(board.id)).token),
-      viewer: await connect('viewer', `viewer:${board.id}`, 'viewer', viewerToken.token),
-      observer: await connect('observer', staffMe.actorId, 'staff', (await staffApi.boardToken(board.id)).token),
+      aoi: await connect('aoi', aoiMe.actorId, 'participant', aoiApi, await aoiApi.boardToken(board.id)),
+      ken: await connect('ken', kenMe.actorId, 'guest', kenApi, await kenApi.boardToken(board.id)),
+      mio: await connect('mio', mioMe.actorId, 'guest', mioApi, await mioApi.boardToken(board.id)),
+      staff: await connect('staff', staffMe.actorId, 'staff', staffApi, await staffApi.boardToken(board.id)),
+      viewer: await connect('viewer', `viewer:${board.id}`, 'viewer', new ApiClient(server.url), viewerToken),
+      observer: await connect('observer', staffMe.actorId, 'staff', staffApi, await staffApi.boardToken(board.id)),
     };
     return new Scene(board, log, people);
   }
