@@ -15,6 +15,7 @@ import { loadSession, type AppDeps, type AppEnv } from './http/context';
 import { apiError, createErrorHandler, notFound } from './http/errors';
 import { healthRoutes } from './http/health';
 import { joinRoutes } from './http/join';
+import { lockoutRoutes } from './http/lockouts';
 import { participantRoutes } from './http/participants';
 import { securityHeaders } from './http/security-headers';
 import { sessionCookies } from './http/session-cookie';
@@ -38,7 +39,8 @@ export function createApp(options: AppOptions) {
     .route('/', authRoutes(options))
     .route('/', joinRoutes(options))
     .route('/boards', boardRoutes(options))
-    .route('/participants', participantRoutes(options));
+    .route('/participants', participantRoutes(options))
+    .route('/lockouts', lockoutRoutes(options));
 
   // Every answer gets the headers, the client's files and the errors too: first, so that they are
   // set however the request ends. Then the body's bounds, before anything reads a body.

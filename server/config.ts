@@ -3,6 +3,7 @@
  * `Config` instead of reading `process.env`, so tests can start servers side by side.
  */
 import path from 'node:path';
+import { defaultGuessLimits, type GuessLimitSettings } from './auth/guess-limits';
 
 export interface Config {
   port: number;
@@ -20,6 +21,13 @@ export interface Config {
    * behind a reverse proxy). An https address marks the session cookie `Secure` and turns on HSTS.
    */
   publicUrl: URL | undefined;
+  /**
+   * Take the client's address from the last `X-Forwarded-For` entry (`TEIAN_TRUST_PROXY=1`): only
+   * behind a reverse proxy that sets it, and only when the server cannot be reached but through it.
+   */
+  trustProxy: boolean;
+  /** How many wrong join codes, PINs and passwords lock what (server/auth/guess-limits.ts). */
+  guessLimits: GuessLimitSettings;
   /** Where the built client is; the server serves it when the folder exists. */
   clientDir: string;
   sync: SyncLimits;
@@ -75,6 +83,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     sessionSecret: env.SESSION_SECRET || undefined,
     admin,
     publicUrl: publicUrl(env.TEIAN_PUBLIC_URL),
+    trustProxy: flag(env.TEIAN_TRUST_PROXY, 'TEIAN_TRUST_PROXY'),
+    guessLimits: defaultGuessLimits,
     clientDir: path.resolve(import.meta.dirname, '../dist/client'),
     sync: {
       maxMessageBytes: integer(env.TEIAN_MAX_MESSAGE_BYTES, defaultSyncLimits.maxMessageBytes, 'TEIAN_MAX_MESSAGE_BYTES'),
@@ -98,6 +108,12 @@ function publicUrl(value: string | undefined): URL | undefined {
     throw new Error(`TEIAN_PUBLIC_URL must be an http:// or https:// address, got "${value}"`);
   }
   return url;
+}
+
+function flag(value: string | undefined, name: string): boolean {
+  if (value === undefined || value === '' || value === '0' || value === 'false') return false;
+  if (value === '1' || value === 'true') return true;
+  throw new Error(`${name} must be 1 or 0, got "${value}"`);
 }
 
 function integer(value: string | undefined, fallback: number, name: string): number {

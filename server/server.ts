@@ -11,6 +11,8 @@ import { createBoardAccess } from './auth/board-access';
 import { bootstrapAccounts } from './auth/bootstrap';
 import { createAnonymousIds } from './auth/anonymous-ids';
 import { createBoardTokens, type BoardTokens } from './auth/board-tokens';
+import { createGuessLimits } from './auth/guess-limits';
+import { createKnownDevices } from './auth/known-devices';
 import { loadSessionSecret } from './auth/secret';
 import { createSessions } from './auth/sessions';
 import type { Config } from './config';
@@ -83,6 +85,9 @@ export async function buildServer(
     metrics: metrics.registry,
     clientDir: config.clientDir,
     publicUrl: config.publicUrl,
+    guesses: createGuessLimits({ settings: config.guessLimits, log }),
+    knownDevices: createKnownDevices(secret),
+    trustProxy: config.trustProxy,
   });
   return {
     app,

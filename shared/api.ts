@@ -141,6 +141,8 @@ export interface Participant {
   avatar: string;
   hasPin: boolean;
   active: boolean;
+  /** While too many wrong PINs keep this card's sign-in locked: when it unlocks by itself (ISO). */
+  pinLockedUntil: string | null;
 }
 
 /** A name card on the join page: what anybody holding the code may see of the roster. */
@@ -186,6 +188,24 @@ export interface BoardToken {
   anonymousId?: string;
 }
 
+/** What a lock was guessing at: join codes, PINs of this facility's cards, or a staff password. */
+export type LockoutKind = 'join-code' | 'pin' | 'sign-in';
+
+/**
+ * `GET /api/lockouts` (staff, docs/api.md): an address locked after too many wrong guesses. A card
+ * locked by wrong PINs shows on the roster instead (`Participant.pinLockedUntil`).
+ */
+export interface Lockout {
+  id: string;
+  kind: LockoutKind;
+  /** Where the guesses came from (an IPv6 address as its /64). */
+  address: string;
+  /** For `sign-in`: the account guessed at; null when the lock covers every account. */
+  login: string | null;
+  /** When it lifts by itself (ISO). */
+  until: string;
+}
+
 export const ERROR_CODES = [
   'bad_request',
   'unauthorized',
@@ -194,6 +214,8 @@ export const ERROR_CODES = [
   'conflict',
   'too_large',
   'rate_limited',
+  /** 429 after too many wrong join codes or PINs: only staff can help (or time). */
+  'locked_out',
   'unavailable',
   'internal',
 ] as const;

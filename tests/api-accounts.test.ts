@@ -207,12 +207,12 @@ describe.each(databaseKinds())('accounts API on %s', (kind: DatabaseKind) => {
     it('[spec 3] adds a participant without a PIN, with the defaults', async () => {
       const created = await staff.post<Participant>('/api/participants', { displayName: 'けん' });
       expect(created.status).toBe(201);
-      expect(created.body).toEqual({ id: expect.any(String), displayName: 'けん', reading: '', avatar: '', hasPin: false, active: true });
+      expect(created.body).toEqual({ id: expect.any(String), displayName: 'けん', reading: '', avatar: '', hasPin: false, active: true, pinLockedUntil: null });
     });
 
     it('[spec 3] adds a participant with a PIN and never answers with the PIN', async () => {
       const created = await addParticipant({ displayName: '花子', reading: 'はなこ', avatar: 'flower', pin: '1234' });
-      expect(created).toEqual({ id: expect.any(String), displayName: '花子', reading: 'はなこ', avatar: 'flower', hasPin: true, active: true });
+      expect(created).toEqual({ id: expect.any(String), displayName: '花子', reading: 'はなこ', avatar: 'flower', hasPin: true, active: true, pinLockedUntil: null });
     });
 
     it('[spec 3] patches a participant: name, PIN set and removed, active', async () => {
@@ -432,16 +432,30 @@ describe.each(databaseKinds())('the one-time setup link on %s', (kind: DatabaseK
   });
 });
 
-describe.each(databaseKinds())('the sign-in rate limit on %s', (kind: DatabaseKind) => {
-  it('[spec 3] answers 429 rate_limited after 20 attempts in 15 minutes, even to the right password', async () => {
+describe.each(databaseKinds())('the sign-in limit on %s', (kind: DatabaseKind) => {
+  // Counted per (login, address), and per device for a device that signed in before: the rest of
+  // the design, and a stranger behind the same address, are in guessing.test.ts.
+  it('[issue 8] answers 429 rate_limited at the 10th wrong password for one login in 15 minutes, even to the right password from a new device', async () => {
     await withApp({ kind }, async (built) => {
       const person = new ApiClient(built.app);
-      for (let attempt = 1; attempt <= 20; attempt++) {
+      for (let attempt = 1; attempt < 10; attempt++) {
         expect((await person.post('/api/auth/login', { login: ADMIN.login, password: `guess-${attempt}` })).status).toBe(401);
       }
+      expectApiError(await person.post('/api/auth/login', { login: ADMIN.login, password: 'guess-10' }), 429, 'rate_limited');
       expectApiError(await person.post('/api/auth/login', { ...ADMIN }), 429, 'rate_limited');
       expectApiError(await person.get('/api/me'), 401, 'unauthorized');
     });
-    // A server of its own and twenty scrypt hashes: slow on a busy two-core machine.
+    // A server of its own and ten scrypt hashes: slow on a busy two-core machine.
+  }, 60_000);
+
+  it('[issue 8] lets the right password through on a device that signed in before, while the login is locked', async () => {
+    await withApp({ kind }, async (built) => {
+      const tablet = new ApiClient(built.app);
+      await tablet.login();
+      const stranger = new ApiClient(built.app);
+      for (let attempt = 1; attempt <= 10; attempt++) await stranger.post('/api/auth/login', { login: ADMIN.login, password: `guess-${attempt}` });
+      expectApiError(await stranger.post('/api/auth/login', { ...ADMIN }), 429, 'rate_limited');
+      expect(await tablet.login()).toMatchObject({ kind: 'staff', role: 'admin' });
+    });
   }, 60_000);
 });

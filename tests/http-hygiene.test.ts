@@ -292,7 +292,8 @@ describe('HTTP hygiene behind https (TEIAN_PUBLIC_URL)', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(ADMIN),
     });
-    expect(cookiesOf(login)).toEqual([expect.stringMatching(/; Secure/)]);
+    // The session cookie, and the known-device cookie of staff sign-in (docs/security.md).
+    expect(cookiesOf(login)).toEqual([expect.stringMatching(/^teian_session=.*; Secure/), expect.stringMatching(/^teian_device=.*; Secure/)]);
     const cookie = cookiesOf(login)[0]!.split(';')[0]!;
 
     await staff.login();

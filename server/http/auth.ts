@@ -1,39 +1,51 @@
 /** Signing in and out, the first admin's setup, and `GET /api/me` (spec 3). */
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { rateLimiter } from 'hono-rate-limiter';
 import { loginBody, setupBody, type Me } from '../../shared/api';
 import { createAdmin, findStaffByLogin } from '../auth/bootstrap';
+import type { Lock } from '../auth/guess-limits';
+import { KNOWN_DEVICE_COOKIE, KNOWN_DEVICE_COOKIE_PATH, KNOWN_DEVICE_MAX_AGE_SECONDS } from '../auth/known-devices';
 import { verifySecret } from '../auth/passwords';
 import { SESSION_COOKIE, type Session } from '../auth/sessions';
-import { apiError } from './errors';
+import { clientAddress } from './client-address';
+import { apiError, lockedOut } from './errors';
 import type { AppDeps, AppEnv } from './context';
-import { clearSessionCookie, setSessionCookie } from './session-cookie';
+import { clearSessionCookie, setHttpOnlyCookie, setSessionCookie } from './session-cookie';
 import { validate } from './validate';
 
 export function authRoutes(deps: AppDeps) {
-  const { db, sessions, bootstrap } = deps;
+  const { db, sessions, bootstrap, guesses, knownDevices, trustProxy } = deps;
 
-  const loginLimit = rateLimiter<AppEnv>({
-    windowMs: 15 * 60 * 1000,
-    limit: deps.loginAttemptsPer15Minutes ?? 20,
-    // Staff tablets share the facility's one address: count only failed attempts against it.
-    skipSuccessfulRequests: true,
-    keyGenerator: clientAddress,
-    handler: () => {
-      throw apiError(429, 'Too many sign-in attempts. Please wait a few minutes and try again.');
-    },
-  });
+  /** Renews this account's known-device entry on the device that just signed in. */
+  function rememberDevice(c: Context, staffId: string): void {
+    const value = knownDevices.remember(getCookie(c, KNOWN_DEVICE_COOKIE), staffId);
+    setHttpOnlyCookie(c, KNOWN_DEVICE_COOKIE, value, { path: KNOWN_DEVICE_COOKIE_PATH, maxAgeSeconds: KNOWN_DEVICE_MAX_AGE_SECONDS });
+  }
 
   return new Hono<AppEnv>()
-    .post('/auth/login', loginLimit, validate('json', loginBody), async (c) => {
+    .post('/auth/login', validate('json', loginBody), async (c) => {
       const { login, password } = c.req.valid('json');
       const staff = await findStaffByLogin(db, login);
+      const deviceCookie = getCookie(c, KNOWN_DEVICE_COOKIE);
+      // Failures count per (login, address), or per device where this device signed in as this
+      // account before: a stranger behind the same address cannot lock that device out.
+      const attempt = await guesses.signIn({
+        address: clientAddress(c, { trustProxy }),
+        login,
+        facilityId: staff?.facilityId ?? null,
+        knownDevice: staff ? knownDevices.find(deviceCookie, staff.id) : null,
+      });
+      if (attempt.state === 'locked') throw signInLocked(attempt.lock);
       // Verify even for an unknown login, so the answer takes as long either way.
       const valid = await verifySecret(password, staff?.passwordHash ?? DUMMY_HASH);
-      if (!staff || !valid || !staff.active) throw apiError(401, 'The login or the password is not right');
+      if (!staff || !valid || !staff.active) {
+        const lock = await attempt.miss();
+        if (lock) throw signInLocked(lock);
+        throw apiError(401, 'The login or the password is not right');
+      }
+      await attempt.hit();
       setSessionCookie(c, await sessions.open({ kind: 'staff', facilityId: staff.facilityId, staffId: staff.id }));
+      rememberDevice(c, staff.id);
       return c.json(meOf({ kind: 'staff', facilityId: staff.facilityId, staff }));
     })
 
@@ -56,6 +68,7 @@ export function authRoutes(deps: AppDeps) {
       }
       const staffId = await createAdmin(db, bootstrap.facilityId, { login, name, password });
       setSessionCookie(c, await sessions.open({ kind: 'staff', facilityId: bootstrap.facilityId, staffId }));
+      rememberDevice(c, staffId);
       return c.json(meOf({ kind: 'staff', facilityId: bootstrap.facilityId, staff: { id: staffId, name, role: 'admin' } }), 201);
     });
 }
@@ -78,13 +91,12 @@ export function meOf(session: Session): Me {
   };
 }
 
-function clientAddress(c: Context): string {
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    // In-process requests (tests) have no socket.
-    return 'local';
-  }
+function signInLocked(lock: Lock) {
+  return lockedOut(
+    'rate_limited',
+    lock.until,
+    'Too many wrong passwords for this account from here. Sign in from a device you used before, wait, or ask another staff member to lift the lock.',
+  );
 }
 
 /** A real scrypt hash of a random string, so unknown logins cost as much as known ones. */

@@ -9,6 +9,8 @@ import { createMiddleware } from 'hono/factory';
 import type { Bootstrap } from '../auth/bootstrap';
 import type { AnonymousIds } from '../auth/anonymous-ids';
 import type { BoardTokens } from '../auth/board-tokens';
+import type { GuessLimits } from '../auth/guess-limits';
+import type { KnownDevices } from '../auth/known-devices';
 import { SESSION_COOKIE, type Session, type Sessions } from '../auth/sessions';
 import type { Database } from '../db/database';
 import type { Logger } from '../log';
@@ -26,8 +28,12 @@ export interface AppDeps {
   metrics: Registry;
   /** The address people open (`TEIAN_PUBLIC_URL`): https means `Secure` cookies and HSTS. */
   publicUrl?: URL | undefined;
-  /** Login attempts allowed per client address in 15 minutes. */
-  loginAttemptsPer15Minutes?: number;
+  /** Counts wrong join codes, PINs and passwords, and holds the locks (docs/security.md). */
+  guesses: GuessLimits;
+  /** Signs and reads the known-device cookie of staff sign-in. */
+  knownDevices: KnownDevices;
+  /** Take the client's address from `X-Forwarded-For` (`TEIAN_TRUST_PROXY`). */
+  trustProxy?: boolean;
 }
 
 export type StaffSession = Extract<Session, { kind: 'staff' }>;

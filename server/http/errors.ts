@@ -31,6 +31,19 @@ export function apiError(
   return new HTTPException(status, { res: errorResponse(status, code, message, fields), message });
 }
 
+/**
+ * 429 for a lock after too many wrong guesses (server/auth/guess-limits.ts): `locked_out` where only
+ * staff can help (join codes, PINs), `rate_limited` where waiting does (a staff sign-in). The
+ * `Retry-After` header says when it lifts by itself.
+ *
+ * @example throw lockedOut('locked_out', attempt.lock.until, 'Too many wrong PINs. Please ask the staff.')
+ */
+export function lockedOut(code: 'locked_out' | 'rate_limited', until: Date, message: string): HTTPException {
+  const res = errorResponse(429, code, message);
+  res.headers.set('retry-after', String(Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000))));
+  return new HTTPException(429, { res, message });
+}
+
 export function createErrorHandler(log: Logger): ErrorHandler {
   return function handleError(error, c: Context) {
     if (error instanceof HTTPException) {

@@ -12,7 +12,21 @@ import { validate } from './validate';
 
 type ParticipantRow = typeof participants.$inferSelect;
 
-export function participantRoutes({ db, registry }: AppDeps) {
+export function participantRoutes({ db, registry, guesses }: AppDeps) {
+  /** The roster's view of a card, with its PIN lock (wrong PINs, server/auth/guess-limits.ts). */
+  async function toParticipant(row: ParticipantRow): Promise<Participant> {
+    const lockedUntil = row.pinHash === null ? null : await guesses.pinLockedUntil(row.id);
+    return {
+      id: row.id,
+      displayName: row.displayName,
+      reading: row.reading,
+      avatar: row.avatar,
+      hasPin: row.pinHash !== null,
+      active: row.active,
+      pinLockedUntil: lockedUntil?.toISOString() ?? null,
+    };
+  }
+
   return new Hono<AppEnv>()
     .use(requireStaff)
     .get('/', async (c) => {
@@ -22,7 +36,7 @@ export function participantRoutes({ db, registry }: AppDeps) {
         // Guests belong to the board they joined, not to the roster.
         .where(and(eq(participants.facilityId, staffOf(c).facilityId), isNull(participants.guestBoardId)))
         .orderBy(asc(participants.reading), asc(participants.displayName));
-      return c.json(rows.map(toParticipant));
+      return c.json(await Promise.all(rows.map(toParticipant)));
     })
 
     .post('/', validate('json', participantCreateBody), async (c) => {
@@ -31,7 +45,7 @@ export function participantRoutes({ db, registry }: AppDeps) {
         .insert(participants)
         .values({ id: newId(), facilityId: staffOf(c).facilityId, pinHash: pin ? await hashSecret(pin) : null, ...body })
         .returning();
-      return c.json(toParticipant(row!), 201);
+      return c.json(await toParticipant(row!), 201);
     })
 
     .patch('/:id', validate('json', participantPatchBody), async (c) => {
@@ -45,17 +59,25 @@ export function participantRoutes({ db, registry }: AppDeps) {
       if (!row) throw apiError(404, 'No such participant');
       // Rights end now, not when a token runs out: their open boards close at once.
       if (change.active === false) registry.closeActor(row.id, CloseCode.forbidden, 'you are no longer on this roster');
-      return c.json(toParticipant(row));
-    });
-}
+      // A new PIN (or none) is staff's answer to a forgotten one: the old one's lock goes with it.
+      if (pin !== undefined) await guesses.unlockParticipant(row.id);
+      return c.json(await toParticipant(row));
+    })
 
-function toParticipant(row: ParticipantRow): Participant {
-  return {
-    id: row.id,
-    displayName: row.displayName,
-    reading: row.reading,
-    avatar: row.avatar,
-    hasPin: row.pinHash !== null,
-    active: row.active,
-  };
+    // Staff lift a card's PIN lock once they know who was trying (docs/security.md).
+    .post('/:id/unlock', async (c) => {
+      const [row] = await db
+        .select()
+        .from(participants)
+        .where(
+          and(
+            eq(participants.id, c.req.param('id')),
+            eq(participants.facilityId, staffOf(c).facilityId),
+            isNull(participants.guestBoardId),
+          ),
+        );
+      if (!row) throw apiError(404, 'No such participant');
+      await guesses.unlockParticipant(row.id);
+      return c.json(await toParticipant(row));
+    });
 }

@@ -35,6 +35,14 @@ export function setSessionCookie(c: Context, session: { token: string; maxAgeSec
   setCookie(c, SESSION_COOKIE, session.token, { ...attributes(c), maxAge: session.maxAgeSeconds });
 }
 
+/**
+ * Sets another HttpOnly cookie with the session cookie's attributes, on its own path (the
+ * known-device cookie, server/auth/known-devices.ts).
+ */
+export function setHttpOnlyCookie(c: Context, name: string, value: string, { path, maxAgeSeconds }: { path: string; maxAgeSeconds: number }): void {
+  setCookie(c, name, value, { ...attributes(c), path, maxAge: maxAgeSeconds });
+}
+
 /** Clears the cookie (the session itself is ended by `Sessions.end`). */
 export function clearSessionCookie(c: Context): void {
   deleteCookie(c, SESSION_COOKIE, attributes(c));

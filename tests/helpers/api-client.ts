@@ -15,8 +15,14 @@ export interface ApiAnswer<T = unknown> {
 export class ApiClient {
   #fetch: Fetcher;
   #cookies = new Map<string, string>();
+  #headers: Record<string, string>;
 
-  constructor(target: string | { request: (path: string, init: RequestInit) => Response | Promise<Response> }) {
+  /** `headers` go with every request (an `X-Forwarded-For` to speak from an address, say). */
+  constructor(
+    target: string | { request: (path: string, init: RequestInit) => Response | Promise<Response> },
+    { headers = {} }: { headers?: Record<string, string> } = {},
+  ) {
+    this.#headers = headers;
     this.#fetch =
       typeof target === 'string'
         ? (path, init) => fetch(target + path, init)
@@ -25,7 +31,7 @@ export class ApiClient {
 
   /** Sends `body` as JSON, or as-is when it is a string (to send malformed JSON on purpose). */
   async request<T = any>(method: string, path: string, body?: unknown): Promise<ApiAnswer<T>> {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...this.#headers };
     if (this.#cookies.size > 0) {
       headers.cookie = [...this.#cookies].map(([name, value]) => `${name}=${value}`).join('; ');
     }

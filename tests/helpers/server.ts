@@ -1,5 +1,6 @@
 /** Real Teian servers for tests: on port 0, or in-process for `app.request()`. */
 import path from 'node:path';
+import type { GuessLimitSettings } from '../../server/auth/guess-limits';
 import { configFromEnv, type Config, type SyncLimits } from '../../server/config';
 import { silentLogger, type Logger } from '../../server/log';
 import { buildServer, startServer, type BuiltServer, type RunningServer } from '../../server/server';
@@ -24,6 +25,10 @@ export interface TestServerOptions {
   log?: Logger;
   /** `TEIAN_PUBLIC_URL`: an https address makes the session cookie `Secure`. */
   publicUrl?: string;
+  /** Guessing limits (small numbers, to reach them in a test); the rest stay the defaults. */
+  guessLimits?: Partial<GuessLimitSettings>;
+  /** `TEIAN_TRUST_PROXY`: take the client's address from `X-Forwarded-For` (tests name addresses so). */
+  trustProxy?: boolean;
 }
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
@@ -41,6 +46,8 @@ function testConfig(database: TestDatabase, options: TestServerOptions): Config 
     publicUrl: options.publicUrl ? new URL(options.publicUrl) : undefined,
     clientDir: options.serveClient ? path.resolve(repoRoot, 'dist/client') : '/nonexistent',
     sync: { ...base.sync, unloadAfterMs: 200, ...options.sync },
+    guessLimits: { ...base.guessLimits, ...options.guessLimits },
+    trustProxy: options.trustProxy ?? false,
   };
 }
 

@@ -12,6 +12,7 @@ import type {
   ErrorCode,
   JoinBody,
   JoinInfo,
+  Lockout,
   LoginBody,
   Me,
   Participant,
@@ -95,6 +96,10 @@ export const api = {
 
   participants: () => request<Participant[]>('GET', '/api/participants'),
   createParticipant: (body: ParticipantCreateBody) => request<Participant>('POST', '/api/participants', body),
+  unlockParticipant: (id: string) => request<Participant>('POST', `/api/participants/${enc(id)}/unlock`, {}),
+
+  lockouts: () => request<Lockout[]>('GET', '/api/lockouts'),
+  liftLockout: (id: string) => request<unknown>('DELETE', `/api/lockouts/${enc(id)}`),
 
   joinInfo: (code: string) => request<JoinInfo>('GET', `/api/join/${enc(code)}`),
   join: (body: JoinBody) => request<Me>('POST', '/api/join', body),

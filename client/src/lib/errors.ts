@@ -7,6 +7,8 @@ import { ApiRequestError } from './api';
  */
 export function errorMessage(error: unknown, byStatus: Partial<Record<number, MessageKey>> = {}): MessageKey {
   if (!(error instanceof ApiRequestError)) return 'common.unknownError';
+  // Too many wrong codes or PINs: whatever the page, only staff can help now.
+  if (error.code === 'locked_out') return 'common.lockedOut';
   const specific = byStatus[error.status];
   if (specific) return specific;
   if (error.code === 'network') return 'common.networkError';
