@@ -85,7 +85,10 @@ type Work =
 
 /** What the room keeps per peer. */
 interface PeerRecord {
-  /** The awareness client ids this peer speaks for, removed when it leaves. */
+  /**
+   * The awareness client ids this peer has spoken for (at most MAX_PRESENCE_IDS_PER_CONNECTION):
+   * no other peer may write them, and their states are removed when it leaves.
+   */
   clientIds: Set<number>;
   /**
    * Whether the peer has been answered its sync request. Updates are relayed only from then on:
@@ -264,11 +267,10 @@ export class Room {
         return;
       case 'awareness':
         try {
-          const claimed = claimAwareness(message.update, peer.actor, (clientId) => this.#speaksFor(peer, clientId));
-          for (const { clientId, present } of claimed.states) {
-            if (present) record.clientIds.add(clientId);
-            else record.clientIds.delete(clientId);
-          }
+          const claimed = claimAwareness(message.update, peer.actor, (clientId) => this.#speaksFor(peer, clientId), record.clientIds);
+          // An id stays the peer's after its state is gone, so that removing and claiming cannot
+          // churn through ids (each one leaves a clock behind in y-protocols' meta).
+          for (const { clientId } of claimed.states) record.clientIds.add(clientId);
           awarenessProtocol.applyAwarenessUpdate(this.awareness, claimed.update, peer);
         } catch (error) {
           this.#refuse(peer, error);
