@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { defaultGuessLimits, type GuessLimitSettings } from './auth/guess-limits';
+import { defaultQuotas, type Quotas } from './permissions/quotas';
 
 export interface Config {
   port: number;
@@ -54,6 +55,8 @@ export interface SyncLimits {
   compactAfterUpdates: number;
   /** How long a board with no connections stays in memory. */
   unloadAfterMs: number;
+  /** How much one participant or guest may put on a board (server/permissions/quotas.ts). */
+  quotas: Quotas;
 }
 
 export const defaultSyncLimits: SyncLimits = {
@@ -67,6 +70,7 @@ export const defaultSyncLimits: SyncLimits = {
   slowReaderAfterMs: 10_000,
   compactAfterUpdates: 1000,
   unloadAfterMs: 30_000,
+  quotas: defaultQuotas,
 };
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -97,6 +101,12 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
       shutdownDeadlineMs: integer(env.TEIAN_SHUTDOWN_DEADLINE_MS, defaultSyncLimits.shutdownDeadlineMs, 'TEIAN_SHUTDOWN_DEADLINE_MS'),
       compactAfterUpdates: integer(env.TEIAN_COMPACT_AFTER_UPDATES, defaultSyncLimits.compactAfterUpdates, 'TEIAN_COMPACT_AFTER_UPDATES'),
       unloadAfterMs: integer(env.TEIAN_UNLOAD_AFTER_MS, defaultSyncLimits.unloadAfterMs, 'TEIAN_UNLOAD_AFTER_MS'),
+      quotas: {
+        ideasPerPerson: integer(env.TEIAN_QUOTA_IDEAS, defaultQuotas.ideasPerPerson, 'TEIAN_QUOTA_IDEAS'),
+        stepsPerPerson: integer(env.TEIAN_QUOTA_STEPS, defaultQuotas.stepsPerPerson, 'TEIAN_QUOTA_STEPS'),
+        textBytesPerPerson: integer(env.TEIAN_QUOTA_TEXT_BYTES, defaultQuotas.textBytesPerPerson, 'TEIAN_QUOTA_TEXT_BYTES'),
+        growthBytesPerMinute: integer(env.TEIAN_QUOTA_GROWTH_BYTES_PER_MINUTE, defaultQuotas.growthBytesPerMinute, 'TEIAN_QUOTA_GROWTH_BYTES_PER_MINUTE'),
+      },
     },
   };
 }

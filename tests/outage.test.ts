@@ -13,6 +13,7 @@ import { WebSocket as NodeWebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { boardEvents } from '../drizzle/schema';
+import { defaultQuotas } from '../server/permissions/quotas';
 import { addIdea, boardRoots, boardToJson } from '../shared/board';
 import { ACKS_PARAM, carriesUpdate, MESSAGE_SAVED, readSaved } from '../shared/sync-messages';
 import { ApiClient } from './helpers/api-client';
@@ -124,7 +125,9 @@ describe.skipIf(!databaseKinds().includes('postgres'))('[spec 4] a PostgreSQL ou
     const log = capturingLogger();
     admin = postgres(process.env.TEST_DATABASE_URL!, { max: 1, onnotice: () => {} });
     database = await createTestDatabase('postgres');
-    server = await startTestServer({ kind: 'postgres', database, log });
+    // Three writers at 4 ideas a second for longer than the outage: more than a person's default
+    // idea quota, which is not what this test is about.
+    server = await startTestServer({ kind: 'postgres', database, log, sync: { quotas: { ...defaultQuotas, ideasPerPerson: 10_000 } } });
     const staff = new ApiClient(server.url);
     const staffMe = await staff.login();
     const board = await staff.createBoard('停電のボード');

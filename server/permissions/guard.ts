@@ -26,6 +26,7 @@ import {
   type Read,
 } from './entries';
 import { enforceRules, type ChangePolicy } from './policy';
+import { defaultQuotas, QuotaLedger, type Quotas } from './quotas';
 import { clearForeign, restoreIdea, restoreMeta, restoreProject, restoreThanks, restoreVotes } from './restore';
 
 export interface Refusal {
@@ -52,9 +53,10 @@ export class BoardGuard {
   #thanks = new Map<string, ThanksEntry>();
 
   #settings: () => BoardSettings;
+  #quotas: QuotaLedger;
 
   /** `settings` is read at every review: staff may change them while the board is open. */
-  constructor(doc: Y.Doc, settings: () => BoardSettings, policy: ChangePolicy = enforceRules) {
+  constructor(doc: Y.Doc, settings: () => BoardSettings, policy: ChangePolicy = enforceRules, quotas: Quotas = defaultQuotas) {
     this.#doc = doc;
     this.#settings = settings;
     this.#policy = policy;
@@ -64,11 +66,17 @@ export class BoardGuard {
     for (const id of this.#roots.projects.keys()) this.#remember({ kind: 'project', id });
     for (const voterId of this.#roots.votes.keys()) this.#remember({ kind: 'votes', voterId });
     for (const giverId of this.#roots.thanks.keys()) this.#remember({ kind: 'thanks', giverId });
+    this.#quotas = new QuotaLedger(quotas, this.#ideas.values());
   }
 
   /** The entries a transaction touched; call it inside the transaction, after applying. */
   touched(transaction: Y.Transaction): EntryRef[] {
     return [...touchedEntries(this.#roots, transaction).values()];
+  }
+
+  /** Asked before an update is applied: does the sender's growth quota take `bytes` more now? */
+  admitGrowth(actor: RuleActor, bytes: number): Violation | null {
+    return this.#quotas.admitGrowth(actor, bytes);
   }
 
   /**
@@ -85,12 +93,15 @@ export class BoardGuard {
     };
     const settings = this.#settings();
     const judge = (entry: EntryRef, change: EntryChange | null) => {
-      const violation = change ? (this.#policy(actor, change, context) ?? checkSettings(actor, change, settings)) : SHAPE;
+      const violation = change
+        ? (this.#policy(actor, change, context) ?? checkSettings(actor, change, settings) ?? this.#quotas.check(actor, change))
+        : SHAPE;
       if (violation || !change) {
         refusals.push({ entry, violation: violation ?? SHAPE });
         return;
       }
       accepted.push(change);
+      this.#quotas.record(actor, change);
       if (change.kind === 'idea') ideasAfter.set(change.id, change.after);
     };
     // Votes and thanks depend on which ideas exist, so ideas are decided first.
@@ -111,11 +122,14 @@ export class BoardGuard {
    * Takes what the server itself wrote (an HTTP route, a restore) into the mirror, unchecked, and
    * returns the changes it made (entries that do not parse are left out).
    */
-  accept(touched: readonly EntryRef[]): EntryChange[] {
+  accept(actor: RuleActor, touched: readonly EntryRef[]): EntryChange[] {
     const changes: EntryChange[] = [];
     for (const entry of touched) {
       const change = this.#changeOf(entry);
-      if (change) changes.push(change);
+      if (change) {
+        changes.push(change);
+        this.#quotas.record(actor, change);
+      }
       this.#remember(entry);
     }
     return changes;

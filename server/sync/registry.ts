@@ -33,7 +33,7 @@ export type AccessVerdict = { allowed: true } | { allowed: false; reason: string
 
 export interface RoomRegistryOptions {
   store: BoardStore;
-  limits: Pick<SyncLimits, 'compactAfterUpdates' | 'unloadAfterMs' | 'maxBacklogMessages' | 'maxBacklogBytes'>;
+  limits: Pick<SyncLimits, 'compactAfterUpdates' | 'unloadAfterMs' | 'maxBacklogMessages' | 'maxBacklogBytes'> & Partial<Pick<SyncLimits, 'quotas'>>;
   log: Logger;
   metrics?: SyncMetrics | undefined;
   /** Whether an actor may make a change; the rules of spec 6 unless a benchmark says otherwise. */
@@ -232,6 +232,7 @@ export class RoomRegistry {
         log: this.#log,
         metrics: this.#metrics,
         policy: this.#policy,
+        quotas: this.#limits.quotas,
         onEmpty: (empty) => this.#planUnload(empty),
       });
       if (this.#entries.get(boardId)?.room === loading) {

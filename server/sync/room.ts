@@ -28,6 +28,7 @@ import type { SyncMetrics } from '../metrics';
 import type { BoardStore, StoredBoard } from '../persistence/board-store';
 import { BoardGuard, type Refusal } from '../permissions/guard';
 import type { ChangePolicy } from '../permissions/policy';
+import type { Quotas } from '../permissions/quotas';
 import type { EntryRef } from '../permissions/entries';
 import type { BoardSettings, EntryChange } from '../../shared/permissions';
 import { claimAwareness } from './awareness';
@@ -60,6 +61,8 @@ export interface RoomOptions {
   log: Logger;
   /** Whether an actor may make a change; `enforceRules` but in benchmarks. */
   policy?: ChangePolicy | undefined;
+  /** How much one person may put on the board; `defaultQuotas` unless configured. */
+  quotas?: Quotas | undefined;
   /** Called when the last peer leaves, so the registry can plan to unload the room. */
   onEmpty?: (room: Room) => void;
   metrics?: SyncMetrics | undefined;
@@ -110,10 +113,14 @@ interface PeerRecord {
   held: boolean;
   /** Times of refused changes within the strike window. */
   strikes: number[];
+  /** Closed for its growth quota: what it still has queued is not applied (it resends it). */
+  turnedAway: boolean;
 }
 
 const MAX_RETRY_DELAY_MS = 5000;
 const STRIKE_LIMIT = 20;
+/** Refused entries of one update that are logged one by one; the rest get one summary line. */
+const LOGGED_REFUSALS_PER_UPDATE = 50;
 const STRIKE_WINDOW_MS = 60_000;
 /** `change()` waits this long for its commit before telling the caller the store is unavailable. */
 const CHANGE_DEADLINE_MS = 5000;
@@ -165,7 +172,7 @@ export class Room {
     this.#lastSeq = lastSeq;
     this.#tailLength = updates.length;
     this.#settings = options.stored.settings;
-    this.#guard = new BoardGuard(this.doc, () => this.#settings, options.policy);
+    this.#guard = new BoardGuard(this.doc, () => this.#settings, options.policy, options.quotas);
 
     this.doc.on('update', (update: Uint8Array) => this.#emitted.push(update));
     this.awareness = new awarenessProtocol.Awareness(this.doc);
@@ -206,6 +213,7 @@ export class Room {
       backlog: { messages: 0, bytes: 0 },
       held: false,
       strikes: [],
+      turnedAway: false,
     });
     // A state vector reveals no content, so it need not wait for the commit loop.
     peer.send(encodeSyncStep1(this.doc));
@@ -419,6 +427,7 @@ export class Room {
    * not decode (its sender is closed).
    */
   #applyClientUpdate(peer: Peer, update: Uint8Array, batch: Batch): boolean {
+    if (!this.#admit(peer, update)) return false;
     if (this.#pendingOwner !== null && this.#pendingOwner !== peer) this.#dropPending();
     const stateBefore = Y.encodeStateVector(this.doc);
     const origin: Origin = { kind: 'client', peer };
@@ -440,7 +449,7 @@ export class Room {
     const { accepted, refusals } = this.#guard.review(peer.actor, touched, compensation);
     if (refusals.length > 0) {
       this.#emitted = [committedState(this.doc, stateBefore)];
-      for (const refusal of refusals) this.#reportRefusal(peer, refusal);
+      this.#reportRefusals(peer, refusals);
     }
     this.#take(batch, refusals.length > 0 ? compensation : origin, peer.actor.id, accepted);
     if (failure === null) return true;
@@ -465,7 +474,8 @@ export class Room {
       }
       touched = this.#guard.touched(transaction);
     }, origin);
-    this.#take(batch, origin, actorId, this.#guard.accept(touched));
+    // Server changes come from staff routes (and restores), which quotas do not bind.
+    this.#take(batch, origin, actorId, this.#guard.accept({ id: actorId, role: 'staff' }, touched));
     if (failure === null) return true;
     this.#log.error('a server change failed', { boardId: this.boardId, actorId, error: failure });
     return false;
@@ -480,15 +490,46 @@ export class Room {
     batch.updates.push({ update, origin, events: deriveEvents(actorId, accepted, batch.at) });
   }
 
-  #reportRefusal(peer: Peer, { entry, violation }: Refusal): void {
-    this.#log.warn('refused a change', {
+  /**
+   * Whether to apply `update` at all. Past the sender's growth quota it is not applied, and the
+   * sender is closed with a code clients retry: their next sync, once the minute has room, carries
+   * it again (with whatever else they queued, which depends on it). Nothing of theirs is lost.
+   */
+  #admit(peer: Peer, update: Uint8Array): boolean {
+    const record = this.#peers.get(peer);
+    if (!record || record.turnedAway) return false;
+    const violation = this.#guard.admitGrowth(peer.actor, update.byteLength);
+    if (!violation) return true;
+    record.turnedAway = true;
+    this.#metrics?.refused(violation.rule);
+    this.#log.warn('turned away an update over the growth quota', {
       boardId: this.boardId,
       actorId: peer.actor.id,
       role: peer.actor.role,
       rule: violation.rule,
-      entry: entry.kind === 'foreign' ? 'foreign' : entry,
+      bytes: update.byteLength,
     });
-    this.#metrics?.refused(violation.rule);
+    peer.close(CloseCode.flooding, `${violation.rule}: ${violation.reason}; the rest is taken in a moment`);
+    return false;
+  }
+
+  /**
+   * Logs and counts what the guard refused of one update, and strikes its sender once: one update
+   * that breaks a quota with 1500 ideas is one mistake, not 1500. The log names the first few
+   * entries and sums up the rest, so that a hostile update cannot flood it either.
+   */
+  #reportRefusals(peer: Peer, refusals: readonly Refusal[]): void {
+    const who = { boardId: this.boardId, actorId: peer.actor.id, role: peer.actor.role };
+    for (const [index, { entry, violation }] of refusals.entries()) {
+      this.#metrics?.refused(violation.rule);
+      if (index < LOGGED_REFUSALS_PER_UPDATE) {
+        this.#log.warn('refused a change', { ...who, rule: violation.rule, entry: entry.kind === 'foreign' ? 'foreign' : entry });
+      }
+    }
+    if (refusals.length > LOGGED_REFUSALS_PER_UPDATE) {
+      const rules = [...new Set(refusals.slice(LOGGED_REFUSALS_PER_UPDATE).map(({ violation }) => violation.rule))];
+      this.#log.warn('refused more changes of the same update', { ...who, count: refusals.length - LOGGED_REFUSALS_PER_UPDATE, rules });
+    }
     // A client that keeps breaking the rules is broken or hostile.
     const record = this.#peers.get(peer);
     if (!record) return;

@@ -12,7 +12,7 @@ import { addIdea, boardRoots, boardToJson, readMeta, setMeta, type BoardJson, ty
 import { ApiClient, expectOk } from './api-client';
 import type { DatabaseKind } from './databases';
 import { capturingLogger, type CapturingLogger } from './log';
-import { startTestServer, type TestServer } from './server';
+import { startTestServer, type TestServer, type TestServerOptions } from './server';
 import { connectBoard, eventually, type BoardClient } from './yjs-client';
 
 /** The board as the app reads it, and as the document holds it (negative dots, odd keys and all). */
@@ -269,14 +269,14 @@ export class Scene {
  *     await scene.refused(scene.ken, 'ken sets the phase', 'meta.staff', (doc) => setMeta(doc, { phase: 'vote' }), …);
  *   });
  */
-export function useScenes({ kind = 'pglite' }: { kind?: DatabaseKind } = {}) {
+export function useScenes({ kind = 'pglite', sync }: { kind?: DatabaseKind; sync?: TestServerOptions['sync'] } = {}) {
   let server: TestServer;
   let staffApi: ApiClient;
   const log = capturingLogger();
   const open: Scene[] = [];
 
   beforeAll(async () => {
-    server = await startTestServer({ log, kind });
+    server = await startTestServer({ log, kind, ...(sync ? { sync } : {}) });
     staffApi = new ApiClient(server.url);
     await staffApi.login();
   });
