@@ -49,7 +49,16 @@ export class ApiClient {
       else this.#cookies.set(name, value);
     }
     const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
+    // Everything under /api is JSON; /metrics is Prometheus text and comes back as the text.
+    const json = (response.headers.get('content-type') ?? '').includes('json');
+    return { status: response.status, body: (text ? (json ? JSON.parse(text) : text) : null) as T };
+  }
+
+  /** Another client with this one's cookies (and headers): a second tab of the same person. */
+  clone(): ApiClient {
+    const copy = new ApiClient({ request: (path, init) => this.#fetch(path, init) }, { headers: this.#headers });
+    for (const [name, value] of this.#cookies) copy.#cookies.set(name, value);
+    return copy;
   }
 
   get = <T = any>(path: string) => this.request<T>('GET', path);
