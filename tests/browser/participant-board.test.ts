@@ -168,6 +168,9 @@ describe.skipIf(!browserAvailable())('the participant board, live on three devic
     const kensThanks = button(idea(ken.page, 'あさの体そうをする'), t('board.thank'));
     await kensThanks.click();
     await button(idea(ken.page, 'あさの体そうをする'), t('board.thank'), { pressed: true }).waitFor();
+    // The message says what the tap did (it once said "taken back" here: issue 9).
+    await ken.page.getByRole('status').getByText(t('board.thanked'), { exact: true }).waitFor();
+    expect(await ken.page.getByText(t('board.unthanked'), { exact: true }).count()).toBe(0);
     const hanasCard = idea(hana.page, 'あさの体そうをする');
     await hanasCard.getByText(t('board.thanksCount', { count: 1 }), { exact: true }).waitFor();
 
@@ -177,6 +180,8 @@ describe.skipIf(!browserAvailable())('the participant board, live on three devic
     // A second tap takes Ken's thank-you back: once per person, never twice.
     await kensThanks.click();
     await button(idea(ken.page, 'あさの体そうをする'), t('board.thank'), { pressed: false }).waitFor();
+    await ken.page.getByRole('status').getByText(t('board.unthanked'), { exact: true }).waitFor();
+    expect(await ken.page.getByText(t('board.thanked'), { exact: true }).count()).toBe(0);
     await hanasCard.getByText(t('board.thanksCount', { count: 1 }), { exact: true }).waitFor();
     expect(await stillMarked(hana.page)).toBe(true);
 

@@ -227,13 +227,17 @@ export class BoardState {
     return true;
   }
 
-  /** Says thank you, or takes it back; answers whether it is said now. */
+  /**
+   * Says thank you, or takes it back; answers whether it is said now. The answer is decided before
+   * the write: the document's observer updates `thankedByMe` during the write itself.
+   */
   toggleThanks(ideaId: string): boolean {
     const idea = this.#views.get(ideaId);
     if (!idea || !can.thank(this.actor)) return false;
-    if (idea.thankedByMe) withdrawThanks(this.doc, this.#actor.id, ideaId);
-    else giveThanks(this.doc, this.#actor.id, ideaId);
-    return !idea.thankedByMe;
+    const giving = !idea.thankedByMe;
+    if (giving) giveThanks(this.doc, this.#actor.id, ideaId);
+    else withdrawThanks(this.doc, this.#actor.id, ideaId);
+    return giving;
   }
 
   // The meeting (staff)
