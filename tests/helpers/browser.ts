@@ -200,15 +200,25 @@ export async function setAppLocale(context: BrowserContext, locale: AppLocale): 
 const AXE_PATH = path.resolve(import.meta.dirname, '../../node_modules/axe-core/axe.min.js');
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
-/** axe-core's WCAG 2.x A and AA rules on the page as it is now; returns the violations. */
+/**
+ * Best-practice rules run as well. `region`: every text sits in a landmark (or a live region), so a
+ * screen reader's landmark list reaches all of it.
+ */
+const EXTRA_RULES = ['region'];
+
+/** axe-core's WCAG 2.x A and AA rules, and `EXTRA_RULES`, on the page as it is now; returns the violations. */
 export async function checkA11y(page: Page): Promise<Result[]> {
   // Evaluated, not added as a <script>: the app's CSP refuses inline scripts, as it should.
   await page.evaluate(await readFile(AXE_PATH, 'utf8'));
-  return page.evaluate(async (tags) => {
-    const { axe } = window as unknown as { axe: typeof import('axe-core') };
-    const results = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
-    return results.violations;
-  }, WCAG_TAGS);
+  return page.evaluate(
+    async ({ tags, extra }) => {
+      const { axe } = window as unknown as { axe: typeof import('axe-core') };
+      const rules = Object.fromEntries(extra.map((id) => [id, { enabled: true }]));
+      const results = await axe.run(document, { runOnly: { type: 'tag', values: tags }, rules });
+      return results.violations;
+    },
+    { tags: WCAG_TAGS, extra: EXTRA_RULES },
+  );
 }
 
 /** A readable one-line-per-node summary of axe violations, for assertion messages. */
