@@ -17,6 +17,7 @@ import {
   pgTable,
   text,
   timestamp,
+  uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import { VOTE_BUDGET_DEFAULT } from '../shared/limits';
 
@@ -95,6 +96,10 @@ export const boards = pgTable(
   (t) => [index('boards_facility_idx').on(t.facilityId)],
 );
 
+/**
+ * Meetings held on a board (spec 3, docs/api.md "Meetings"). At most one is open per board at a
+ * time: the partial unique index makes a second start a conflict even when two arrive at once.
+ */
 export const meetings = pgTable(
   'meetings',
   {
@@ -103,9 +108,18 @@ export const meetings = pgTable(
     startedBy: text('started_by').notNull(),
     startedAt: createdAt(),
     closedAt: timestamp('closed_at', { withTimezone: true }),
+    closedBy: text('closed_by'),
     snapshotId: text('snapshot_id'),
+    /**
+     * Actor ids of the participants and guests seen on the board since the start (kept as they
+     * arrive, so a restart loses nobody); on close, the attendance as recorded (or as staff corrected it).
+     */
+    attendance: jsonb('attendance').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
   },
-  (t) => [index('meetings_board_idx').on(t.boardId)],
+  (t) => [
+    index('meetings_board_idx').on(t.boardId),
+    uniqueIndex('meetings_one_open_per_board_idx').on(t.boardId).where(sql`${t.closedAt} is null`),
+  ],
 );
 
 /**

@@ -16,6 +16,7 @@ import { apiError, createErrorHandler, notFound } from './http/errors';
 import { healthRoutes } from './http/health';
 import { joinRoutes } from './http/join';
 import { lockoutRoutes } from './http/lockouts';
+import { meetingRoutes } from './http/meetings';
 import { participantRoutes } from './http/participants';
 import { securityHeaders } from './http/security-headers';
 import { sessionCookies } from './http/session-cookie';
@@ -39,6 +40,7 @@ export function createApp(options: AppOptions) {
     .route('/', authRoutes(options))
     .route('/', joinRoutes(options))
     .route('/boards', boardRoutes(options))
+    .route('/', meetingRoutes(options))
     .route('/participants', participantRoutes(options))
     .route('/lockouts', lockoutRoutes(options));
 

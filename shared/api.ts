@@ -97,6 +97,17 @@ export const joinBody = z
     message: 'Give either participantId or guestName',
   });
 
+/** People one meeting's attendance may name: far more than any workshop's roster. */
+export const MEETING_ATTENDANCE_MAX = 500;
+
+/**
+ * `POST /api/meetings/:id/close`. `attendance`, when given, replaces the attendance the server
+ * recorded from presence (staff correcting it): actor ids of the facility's participants and guests.
+ */
+export const meetingCloseBody = z.strictObject({
+  attendance: z.array(z.string().min(1).max(ID_MAX)).max(MEETING_ATTENDANCE_MAX).optional(),
+});
+
 export type LoginBody = z.infer<typeof loginBody>;
 export type SetupBody = z.infer<typeof setupBody>;
 export type BoardCreateBody = z.input<typeof boardCreateBody>;
@@ -104,6 +115,7 @@ export type BoardPatchBody = z.infer<typeof boardPatchBody>;
 export type ParticipantCreateBody = z.input<typeof participantCreateBody>;
 export type ParticipantPatchBody = z.infer<typeof participantPatchBody>;
 export type JoinBody = z.infer<typeof joinBody>;
+export type MeetingCloseBody = z.infer<typeof meetingCloseBody>;
 
 /** Who may do what on a board: the role travels in the websocket token. */
 export type ActorRole = 'participant' | 'guest' | 'staff' | 'viewer';
@@ -132,6 +144,23 @@ export interface Board {
   joinCode: string | null;
   createdAt: string;
   closedAt: string | null;
+}
+
+/**
+ * A meeting on a board (`/api/boards/:id/meetings`, `/api/meetings/:id`, docs/api.md "Meetings").
+ * While it is open, `attendance` is who has been seen on the board so far; once closed, who attended.
+ */
+export interface Meeting {
+  id: string;
+  boardId: string;
+  startedAt: string;
+  startedBy: string;
+  closedAt: string | null;
+  closedBy: string | null;
+  /** The `meeting` snapshot taken when it closed. */
+  snapshotId: string | null;
+  /** Actor ids of participants and guests (never staff or the projector). */
+  attendance: string[];
 }
 
 export interface Participant {

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { facilities, staffUsers } from '../drizzle/schema';
 import { hashSecret } from '../server/auth/passwords';
-import type { Board, BoardToken, Me, Participant } from '../shared/api';
+import type { Board, BoardToken, Me, Meeting, Participant } from '../shared/api';
 import { newId } from '../shared/ids';
 import { ADMIN, startTestServer, type TestServer } from './helpers/server';
 import { ApiClient, expectOk, type ApiAnswer } from './helpers/api-client';
@@ -29,6 +29,8 @@ interface World {
   target: Participant;
   /** A fresh board for rows whose success would end somebody's session (rotating, revoking). */
   scratchBoard(): Promise<Board>;
+  /** A meeting just started on a fresh board of this facility (each caller closes its own). */
+  scratchMeeting(): Promise<Meeting>;
 }
 
 interface Row {
@@ -86,6 +88,11 @@ const TABLE: Row[] = [
   { method: 'POST', route: '/api/boards/:id/join-code', path: async (w) => `/api/boards/${(await w.scratchBoard()).id}/join-code`, expected: staffOnly(200, 404) },
   { method: 'POST', route: '/api/boards/:id/viewer-token', path: (w) => `/api/boards/${w.board.id}/viewer-token`, expected: staffOnly(200, 404) },
   { method: 'DELETE', route: '/api/boards/:id/viewer-token', path: async (w) => `/api/boards/${(await w.scratchBoard()).id}/viewer-token`, expected: staffOnly(204, 404) },
+  // A fresh board each, since a board holds one open meeting at a time.
+  { method: 'POST', route: '/api/boards/:id/meetings', path: async (w) => `/api/boards/${(await w.scratchBoard()).id}/meetings`, expected: staffOnly(201, 404) },
+  { method: 'GET', route: '/api/boards/:id/meetings', path: (w) => `/api/boards/${w.board.id}/meetings`, expected: staffOnly(200, 404) },
+  { method: 'GET', route: '/api/meetings/:id', path: async (w) => `/api/meetings/${(await w.scratchMeeting()).id}`, expected: staffOnly(200, 404) },
+  { method: 'POST', route: '/api/meetings/:id/close', path: async (w) => `/api/meetings/${(await w.scratchMeeting()).id}/close`, expected: staffOnly(200, 404) },
   { method: 'GET', route: '/api/participants', path: () => '/api/participants', expected: staffOnly(200) },
   { method: 'POST', route: '/api/participants', path: () => '/api/participants', body: () => ({ displayName: 'あたらしい人' }), expected: staffOnly(201) },
   { method: 'PATCH', route: '/api/participants/:id', path: (w) => `/api/participants/${w.target.id}`, body: () => ({ reading: 'たーげっと' }), expected: staffOnly(200, 404) },
@@ -205,6 +212,7 @@ describe('[spec 3, 4] the access-control matrix', () => {
       otherBoard,
       target,
       scratchBoard: () => admin.createBoard('使い捨てのボード'),
+      scratchMeeting: async () => expectOk(await admin.post<Meeting>(`/api/boards/${(await admin.createBoard('会議のボード')).id}/meetings`)),
     };
     ownIds = [adminMe.facilityId, board.id, otherBoard.id, aoi.id, target.id, board.joinCode!];
   });

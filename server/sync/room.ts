@@ -30,6 +30,7 @@ import { BoardGuard, type Refusal } from '../permissions/guard';
 import type { ChangePolicy } from '../permissions/policy';
 import type { Quotas } from '../permissions/quotas';
 import type { EntryRef } from '../permissions/entries';
+import type { Actor } from '../../shared/actor';
 import type { BoardSettings, EntryChange } from '../../shared/permissions';
 import { claimAwareness } from './awareness';
 import { Batch } from './batch';
@@ -197,6 +198,21 @@ export class Room {
   /** Log rows after the latest snapshot (for tests and metrics). */
   get tailLength(): number {
     return this.#tailLength;
+  }
+
+  /** Who is connected now, one entry per socket (meetings record attendance from it). */
+  get actors(): Actor[] {
+    return [...this.#peers.keys()].map((peer) => peer.actor);
+  }
+
+  /**
+   * The committed document and the last log row it contains, or null while a batch is applied but
+   * not yet stored (wait for `settled()` and ask again): a snapshot of it holds exactly what
+   * clients have been shown.
+   */
+  committedSnapshot(): { state: Uint8Array; upToSeq: number } | null {
+    if (this.#inFlight > 0) return null;
+    return { state: committedState(this.doc), upToSeq: this.#lastSeq };
   }
 
   join(peer: Peer): void {

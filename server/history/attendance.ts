@@ -1,0 +1,154 @@
+/**
+ * Who attends a meeting: every participant and guest whose socket was on the board at any time
+ * while it was open (spec 5: presence with the connection's identity). For each open meeting the
+ * tracker keeps the board's room loaded and notes the room's connected actors whenever presence
+ * changes (a stock client sends its presence as it connects) and on a short sweep besides (a
+ * client that sends none). What it notes is stored on the meeting as it grows, so a restart loses
+ * nobody; after a restart the open meetings are watched again (`resume`).
+ *
+ * A room unloads when its last socket has gone for a while; the tracker then loads the board again
+ * at once, so that the next socket joins a room it watches. A room closed by shutdown is let go.
+ */
+import type { Logger } from '../log';
+import type { MeetingStore } from '../persistence/meetings';
+import type { RoomRegistry } from '../sync/registry';
+import type { Room } from '../sync/room';
+import type { Actor } from '../../shared/actor';
+
+/** How often the connected sockets are read besides presence changes. */
+const SWEEP_MS = 2000;
+
+interface Watch {
+  meetingId: string;
+  boardId: string;
+  seen: Set<string>;
+  room: Room | null;
+  /** Removes the listeners from `room`. */
+  detach: () => void;
+  sweep: NodeJS.Timeout;
+  /** The latest write of `seen`; writes run one after another. */
+  saving: Promise<void>;
+  stopped: boolean;
+}
+
+export interface AttendanceTrackerOptions {
+  registry: RoomRegistry;
+  store: MeetingStore;
+  log: Logger;
+}
+
+/** The people a meeting counts: participants and guests, never staff or a projector. */
+export function attends(actor: Actor): boolean {
+  return actor.role === 'participant' || actor.role === 'guest';
+}
+
+export class AttendanceTracker {
+  #registry: RoomRegistry;
+  #store: MeetingStore;
+  #log: Logger;
+  #watches = new Map<string, Watch>();
+
+  constructor({ registry, store, log }: AttendanceTrackerOptions) {
+    this.#registry = registry;
+    this.#store = store;
+    this.#log = log;
+  }
+
+  /** Starts noting who is on the board for an open meeting; `already` is what was stored before. */
+  watch(meetingId: string, boardId: string, already: readonly string[] = []): void {
+    if (this.#watches.has(meetingId)) return;
+    const watch: Watch = {
+      meetingId,
+      boardId,
+      seen: new Set(already),
+      room: null,
+      detach: () => {},
+      sweep: setInterval(() => this.#note(watch), SWEEP_MS),
+      saving: Promise.resolve(),
+      stopped: false,
+    };
+    watch.sweep.unref();
+    this.#watches.set(meetingId, watch);
+    this.#attach(watch);
+  }
+
+  /** Watches every meeting the database says is open (after a restart). */
+  async resume(): Promise<void> {
+    for (const meeting of await this.#store.open()) this.watch(meeting.id, meeting.boardId, meeting.attendance);
+  }
+
+  /**
+   * Who has been seen since the start, including whoever is connected now; null when the meeting
+   * is not watched here (then what the meeting row holds is all there is).
+   */
+  async attendance(meetingId: string): Promise<string[] | null> {
+    const watch = this.#watches.get(meetingId);
+    if (!watch) return null;
+    this.#note(watch);
+    await watch.saving;
+    return [...watch.seen];
+  }
+
+  /** Stops watching (the meeting closed) and lets the room unload when nobody is on it. */
+  stop(meetingId: string): void {
+    const watch = this.#watches.get(meetingId);
+    if (!watch) return;
+    this.#watches.delete(meetingId);
+    watch.stopped = true;
+    clearInterval(watch.sweep);
+    watch.detach();
+    if (watch.room) {
+      watch.room = null;
+      // `withRoom` plans the unload that an empty room would otherwise never get.
+      void this.#registry.withRoom(watch.boardId, () => {}).catch(() => {});
+    }
+  }
+
+  #attach(watch: Watch): void {
+    this.#registry.open(watch.boardId).then(
+      (room) => {
+        if (watch.stopped) return;
+        const noted = () => this.#note(watch);
+        const destroyed = () => {
+          watch.detach();
+          watch.room = null;
+          // Shutdown closed the room: nothing will connect again in this process.
+          if (room.status.state === 'closed' || watch.stopped) return;
+          queueMicrotask(() => watch.stopped || this.#attach(watch));
+        };
+        room.awareness.on('update', noted);
+        room.awareness.on('destroy', destroyed);
+        watch.detach = () => {
+          room.awareness.off('update', noted);
+          room.awareness.off('destroy', destroyed);
+          watch.detach = () => {};
+        };
+        watch.room = room;
+        this.#note(watch);
+      },
+      (error: unknown) => {
+        // The board is gone or the database is down: try again on the next sweep.
+        this.#log.warn('could not load a board to record a meeting\'s attendance', { boardId: watch.boardId, meetingId: watch.meetingId, error });
+        if (!watch.stopped) setTimeout(() => watch.stopped || watch.room || this.#attach(watch), SWEEP_MS).unref();
+      },
+    );
+  }
+
+  #note(watch: Watch): void {
+    if (!watch.room || watch.stopped) return;
+    let grew = false;
+    for (const actor of watch.room.actors) {
+      if (!attends(actor) || watch.seen.has(actor.id)) continue;
+      watch.seen.add(actor.id);
+      grew = true;
+    }
+    if (!grew) return;
+    const attendance = [...watch.seen];
+    watch.saving = watch.saving
+      .then(() => this.#store.recordAttendance(watch.meetingId, attendance))
+      .catch((error: unknown) => {
+        // Still held in memory; the next arrival or the close writes it.
+        this.#log.warn('could not store a meeting\'s attendance yet', { meetingId: watch.meetingId, error });
+      });
+  }
+}

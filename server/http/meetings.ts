@@ -1,0 +1,122 @@
+/**
+ * Meetings (spec 3, docs/api.md "Meetings"): staff start one on a board and close it; closing
+ * takes a `meeting` snapshot of what the relay has committed and records who attended. Every
+ * query is scoped to the session's facility: another facility's board or meeting is a 404.
+ */
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { meetingCloseBody, type Meeting } from '../../shared/api';
+import { AttendanceTracker } from '../history/attendance';
+import { createMeetingStore, type MeetingRow } from '../persistence/meetings';
+import type { Room } from '../sync/room';
+import { findBoard } from './boards';
+import { requireStaff, staffOf, type AppDeps, type AppEnv } from './context';
+import { apiError } from './errors';
+import { validate } from './validate';
+
+/** How long closing waits for the relay to store what it holds before it answers 503. */
+const SNAPSHOT_DEADLINE_MS = 5000;
+
+export function meetingRoutes({ db, registry, log }: AppDeps) {
+  const store = createMeetingStore(db);
+  const tracker = new AttendanceTracker({ registry, store, log });
+  // Meetings left open by the last run are watched again.
+  tracker.resume().catch((error: unknown) => log.error('could not watch the open meetings again', { error }));
+
+  return new Hono<AppEnv>()
+    .get('/boards/:id/meetings', requireStaff, async (c) => {
+      const board = await findBoard(db, c.req.param('id'), staffOf(c).facilityId);
+      return c.json((await store.list(board.id)).map(toMeeting));
+    })
+
+    .post('/boards/:id/meetings', requireStaff, validate('json', z.strictObject({})), async (c) => {
+      const session = staffOf(c);
+      const board = await findBoard(db, c.req.param('id'), session.facilityId);
+      if (board.closedAt) throw apiError(409, 'This board is closed; reopen it to hold a meeting');
+      const meeting = await store.start(board.id, session.staff.id);
+      if (!meeting) throw apiError(409, 'A meeting is already open on this board; close it first');
+      tracker.watch(meeting.id, board.id);
+      return c.json(toMeeting(meeting), 201);
+    })
+
+    .get('/meetings/:id', requireStaff, async (c) => {
+      const meeting = await store.find(c.req.param('id'), staffOf(c).facilityId);
+      if (!meeting) throw apiError(404, 'No such meeting');
+      return c.json(toMeeting(await withAttendanceSoFar(meeting)));
+    })
+
+    .post('/meetings/:id/close', requireStaff, validate('json', meetingCloseBody), async (c) => {
+      const session = staffOf(c);
+      const body = c.req.valid('json');
+      const meeting = await store.find(c.req.param('id'), session.facilityId);
+      if (!meeting) throw apiError(404, 'No such meeting');
+      if (meeting.closedAt) throw apiError(409, 'This meeting is closed already');
+      if (body.attendance) {
+        const strangers = await store.notAttendees(session.facilityId, meeting.boardId, body.attendance);
+        if (strangers.length > 0) {
+          throw apiError(400, 'The attendance names people who are not participants of this facility', {
+            attendance: strangers.map((id) => `Not a participant: ${id}`),
+          });
+        }
+      }
+      const attendance = body.attendance ? [...new Set(body.attendance)] : (await tracker.attendance(meeting.id)) ?? meeting.attendance;
+      const closedAt = new Date();
+      const state = await registry.withRoom(meeting.boardId, committedSnapshot);
+      const closed = await store.close({
+        meetingId: meeting.id,
+        boardId: meeting.boardId,
+        staffId: session.staff.id,
+        attendance,
+        corrected: body.attendance !== undefined,
+        snapshot: { ...state, label: meetingLabel(closedAt) },
+      });
+      if (!closed) throw apiError(409, 'This meeting is closed already');
+      tracker.stop(meeting.id);
+      return c.json(toMeeting(closed));
+    });
+
+  async function withAttendanceSoFar(meeting: MeetingRow): Promise<MeetingRow> {
+    if (meeting.closedAt) return meeting;
+    return { ...meeting, attendance: (await tracker.attendance(meeting.id)) ?? meeting.attendance };
+  }
+}
+
+/**
+ * What the relay has committed, once everything it holds is stored: the snapshot then holds
+ * exactly what clients were shown (never a change that is still waiting for the database).
+ */
+async function committedSnapshot(room: Room): Promise<{ state: Uint8Array; upToSeq: number }> {
+  const deadline = Date.now() + SNAPSHOT_DEADLINE_MS;
+  for (;;) {
+    const left = deadline - Date.now();
+    const settled = left > 0 && (await Promise.race([room.settled().then(() => true), sleep(left).then(() => false)]));
+    if (!settled) throw apiError(503, 'The board cannot be saved just now, so the meeting stays open. Please try again in a moment.');
+    const snapshot = room.committedSnapshot();
+    if (snapshot) return snapshot;
+    // A batch went in after the wait ended: give its commit a moment.
+    await sleep(10);
+  }
+}
+
+/** The snapshot's label: the date the meeting closed, in the server's time zone (`TZ`). */
+export function meetingLabel(at: Date): string {
+  const day = [at.getFullYear(), at.getMonth() + 1, at.getDate()].map((n) => String(n).padStart(2, '0')).join('-');
+  return `${day} の会議`;
+}
+
+function toMeeting(row: MeetingRow): Meeting {
+  return {
+    id: row.id,
+    boardId: row.boardId,
+    startedAt: row.startedAt.toISOString(),
+    startedBy: row.startedBy,
+    closedAt: row.closedAt?.toISOString() ?? null,
+    closedBy: row.closedBy,
+    snapshotId: row.snapshotId,
+    attendance: row.attendance,
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
