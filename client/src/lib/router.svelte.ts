@@ -33,7 +33,7 @@ function safeDecode(part: string): string {
 }
 
 class Router {
-  #location = $state({ path: location.pathname, search: location.search });
+  #location = $state({ path: location.pathname, search: location.search, hash: location.hash });
   #route = $derived(matchRoute(this.#location.path, new URLSearchParams(this.#location.search)));
 
   constructor() {
@@ -49,16 +49,21 @@ class Router {
     return this.#location.path;
   }
 
+  /** The `#part` of the address (`''` when none): a page scrolls to that section once it is there. */
+  get hash(): string {
+    return this.#location.hash;
+  }
+
   navigate(to: string, options: { replace?: boolean } = {}): void {
     if (options.replace) history.replaceState(null, '', to);
     else history.pushState(null, '', to);
     this.#sync();
-    // A new page should start at its top, as it would after a full load.
-    scrollTo({ top: 0 });
+    // A new page should start at its top, as it would after a full load (a `#part` scrolls there).
+    if (!location.hash) scrollTo({ top: 0 });
   }
 
   #sync(): void {
-    this.#location = { path: location.pathname, search: location.search };
+    this.#location = { path: location.pathname, search: location.search, hash: location.hash };
   }
 
   #interceptLink(event: MouseEvent): void {
