@@ -19,7 +19,8 @@ export function validate<Target extends keyof ValidationTargets, Schema extends 
 
 function badRequest(target: string, error: z.core.$ZodError) {
   const { formErrors, fieldErrors } = z.flattenError(error);
-  const fields: Record<string, string[]> = Object.fromEntries(
+  // A Map, not a plain object: a client may name a field `__proto__` or `constructor`.
+  const fields = new Map<string, string[]>(
     Object.entries(fieldErrors).filter((entry): entry is [string, string[]] => Array.isArray(entry[1])),
   );
   const unknown: string[] = [];
@@ -28,12 +29,13 @@ function badRequest(target: string, error: z.core.$ZodError) {
     for (const key of issue.keys) {
       const name = [...issue.path.map(String), key].join('.');
       unknown.push(name);
-      (fields[name] ??= []).push('Unknown field');
+      fields.set(name, [...(fields.get(name) ?? []), 'Unknown field']);
     }
   }
   const message =
     unknown.length > 0
       ? `Unknown ${unknown.length === 1 ? 'field' : 'fields'} in the ${target}: ${unknown.join(', ')}`
-      : (formErrors[0] ?? `Invalid ${target}: ${Object.keys(fields).join(', ') || 'unexpected shape'}`);
-  return apiError(400, message, Object.keys(fields).length > 0 ? fields : undefined);
+      : (formErrors[0] ?? `Invalid ${target}: ${[...fields.keys()].join(', ') || 'unexpected shape'}`);
+  // Object.fromEntries defines own properties, so even `__proto__` stays a plain field name.
+  return apiError(400, message, fields.size > 0 ? Object.fromEntries(fields) : undefined);
 }
