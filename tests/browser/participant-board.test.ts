@@ -144,8 +144,11 @@ describe.skipIf(!browserAvailable())('the participant board, live on three devic
     await idea(hana.page, 'ごみ箱をふやす').getByText(t('board.tally', { count: 1 }), { exact: true }).waitFor({ state: 'detached' });
     await idea(ken.page, 'ごみ箱をふやす').getByText(t('board.myDots', { count: 1 }), { exact: true }).waitFor();
     expect(await ken.page.getByText(t('board.tally', { count: 1 }), { exact: true }).count()).toBe(0);
-    // Staff still see them.
+    // So do staff (their screen is often the projected one), until they ask to see them themselves.
+    await idea(staff.page, 'ごみ箱をふやす').getByText(t('board.tally', { count: 1 }), { exact: true }).waitFor({ state: 'detached' });
+    await staff.page.getByLabel(t('meeting.peek'), { exact: true }).check();
     await idea(staff.page, 'ごみ箱をふやす').getByText(t('board.tally', { count: 1 }), { exact: true }).waitFor();
+    expect(await hana.page.getByText(t('board.tally', { count: 1 }), { exact: true }).count()).toBe(0);
 
     // Staff lower the budget below Ken's two dots: they stay, and his screen says what to do.
     await suite.api.patch(`/api/boards/${board.id}`, { voteBudget: 1 });
