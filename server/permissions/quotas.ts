@@ -33,8 +33,8 @@ export const defaultQuotas: Quotas = {
 };
 
 const MINUTE_MS = 60_000;
-const encoder = new TextEncoder();
-const bytesOf = (text: string) => encoder.encode(text).byteLength;
+/** UTF-8 length without encoding the text: every accepted idea and step edit asks. */
+const bytesOf = (text: string) => Buffer.byteLength(text, 'utf8');
 
 interface Usage {
   ideas: number;
