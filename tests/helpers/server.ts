@@ -33,6 +33,14 @@ export interface TestServerOptions {
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 
+/**
+ * dist/client, or `TEIAN_TEST_CLIENT_DIR`: a build of one's own (`npx vite build --outDir …`), so
+ * that people working side by side in one checkout do not serve each other's half-built client.
+ */
+function clientBuild(): string {
+  return path.resolve(repoRoot, process.env.TEIAN_TEST_CLIENT_DIR || 'dist/client');
+}
+
 function testConfig(database: TestDatabase, options: TestServerOptions): Config {
   const base = configFromEnv({});
   return {
@@ -44,7 +52,7 @@ function testConfig(database: TestDatabase, options: TestServerOptions): Config 
     sessionSecret: options.sessionSecret ?? 'test-secret-that-is-long-enough-for-hs256',
     admin: options.withAdmin === false ? undefined : { ...ADMIN },
     publicUrl: options.publicUrl ? new URL(options.publicUrl) : undefined,
-    clientDir: options.serveClient ? path.resolve(repoRoot, 'dist/client') : '/nonexistent',
+    clientDir: options.serveClient ? clientBuild() : '/nonexistent',
     sync: { ...base.sync, unloadAfterMs: 200, ...options.sync },
     guessLimits: { ...base.guessLimits, ...options.guessLimits },
     trustProxy: options.trustProxy ?? false,
