@@ -18,6 +18,7 @@ import {
   VOTE_BUDGET_MAX,
   VOTE_BUDGET_MIN,
 } from './limits';
+import { TIMER_DURATION_MAX_MS } from './timer';
 
 const id = z.string().min(1).max(ID_MAX);
 const time = z.number().int().nonnegative();
@@ -62,12 +63,17 @@ export const metaSchema = z.strictObject({
     endsAt: time.nullable(),
     label: z.string().max(TIMER_LABEL_MAX),
     paused: z.boolean(),
+    // Added with pause and progress (shared/timer.ts); older boards' timers have neither key.
+    pausedAt: time.nullable().optional(),
+    durationMs: z.number().int().positive().max(TIMER_DURATION_MAX_MS).nullable().optional(),
   }),
 });
 
 /** One voter's dots: whole, positive numbers (a dot taken back removes the key or lowers it). */
 export const votesSchema = z.record(id, z.number().int().nonnegative().max(DOTS_PER_IDEA_MAX));
 export const thanksSchema = z.record(id, z.literal(true));
+/** `passes/<actor>`: present and true, or absent. */
+export const passSchema = z.literal(true);
 
 export type IdeaEntry = z.infer<typeof ideaSchema>;
 export type ProjectEntry = z.infer<typeof projectSchema>;

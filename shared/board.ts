@@ -53,10 +53,16 @@ export interface Project {
   steps: Step[];
 }
 
+/** `meta.timer`; every time is the server's. The rules and writers are in shared/timer.ts. */
 export interface Timer {
+  /** When the time is up; null: no timer. While paused, the end as it was at the pause. */
   endsAt: number | null;
   label: string;
   paused: boolean;
+  /** When it was paused (null while running); what is left is `endsAt − pausedAt`. Absent in older boards. */
+  pausedAt: number | null;
+  /** The whole length, for a progress bar; null when unknown. Absent in older boards. */
+  durationMs: number | null;
 }
 
 export interface Meta {
@@ -98,7 +104,7 @@ export function newMeta(init: { title: string; voteBudget: number }): Meta {
     phase: 'collect',
     voteBudget: init.voteBudget,
     votesHidden: false,
-    timer: { endsAt: null, label: '', paused: false },
+    timer: { endsAt: null, label: '', paused: false, pausedAt: null, durationMs: null },
   };
 }
 
@@ -126,6 +132,8 @@ export function readMeta(doc: Y.Doc): Meta {
       endsAt: numberOr(timerMap?.get('endsAt'), null),
       label: stringOr(timerMap?.get('label'), ''),
       paused: timerMap?.get('paused') === true,
+      pausedAt: numberOr(timerMap?.get('pausedAt'), null),
+      durationMs: numberOr(timerMap?.get('durationMs'), null),
     },
   };
 }
