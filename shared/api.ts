@@ -5,11 +5,15 @@
  * look like a success that changed nothing).
  */
 import { z } from 'zod';
+import type { BoardJson } from './board';
 import type { Category } from './categories';
 import {
   AVATAR_MAX,
   BOARD_DESCRIPTION_MAX,
   BOARD_TITLE_MAX,
+  CATEGORIES_MAX,
+  CATEGORY_LABEL_MAX,
+  CATEGORY_MAX,
   DISPLAY_NAME_MAX,
   ID_MAX,
   LOGIN_MAX,
@@ -21,6 +25,7 @@ import {
   VOTE_BUDGET_MAX,
   VOTE_BUDGET_MIN,
 } from './limits';
+import { CATEGORY_COLOURS, CATEGORY_PICTOGRAMS, findPictogram } from './pictogram-choices';
 
 const trimmed = (max: number) => z.string().trim().min(1).max(max);
 
@@ -83,6 +88,50 @@ export const participantPatchBody = z
   .partial()
   .refine((body) => Object.keys(body).length > 0, { message: 'Nothing to change' });
 
+/**
+ * One work-area category as staff configure it. `id` is what ideas store, so a kept category keeps
+ * its id; a new one comes without and the server gives it one. An English label left empty is the
+ * Japanese one. The pictogram and the colour are from the picker's sets (shared/pictogram-choices.ts).
+ */
+const categoryInput = z.strictObject({
+  id: z
+    .string()
+    .min(1)
+    .max(CATEGORY_MAX)
+    .regex(/^[A-Za-z0-9_-]+$/, 'A category id is letters, digits, - and _')
+    .optional(),
+  label: z.strictObject({
+    ja: z.string().trim().min(1).max(CATEGORY_LABEL_MAX),
+    en: z.string().trim().max(CATEGORY_LABEL_MAX).default(''),
+  }),
+  pictogram: z
+    .string()
+    .max(16)
+    .transform((emoji, ctx) => {
+      const choice = findPictogram(CATEGORY_PICTOGRAMS, emoji);
+      if (!choice) ctx.addIssue({ code: 'custom', message: 'Choose one of the offered pictograms' });
+      return choice?.emoji ?? emoji;
+    }),
+  colour: z
+    .string()
+    .max(16)
+    .transform((colour, ctx) => {
+      const choice = CATEGORY_COLOURS.find((option) => option.colour.toLowerCase() === colour.toLowerCase());
+      if (!choice) ctx.addIssue({ code: 'custom', message: 'Choose one of the offered colours' });
+      return choice?.colour ?? colour;
+    }),
+});
+
+/** `PUT /api/facility/categories`: the whole list, in the order the composer shows it. */
+export const facilityCategoriesBody = z
+  .strictObject({ categories: z.array(categoryInput).min(1).max(CATEGORIES_MAX) })
+  .superRefine(({ categories }, ctx) => {
+    const ids = categories.flatMap((category) => (category.id === undefined ? [] : [category.id]));
+    if (new Set(ids).size !== ids.length) ctx.addIssue({ code: 'custom', path: ['categories'], message: 'Two categories have the same id' });
+    const names = categories.map((category) => category.label.ja);
+    if (new Set(names).size !== names.length) ctx.addIssue({ code: 'custom', path: ['categories'], message: 'Two categories have the same name' });
+  });
+
 export const joinCodeParam = z.string().regex(/^\d{6}$/, 'A join code is six digits');
 
 /** Either a roster name card (`participantId`, with `pin` when the card has one) or a guest name. */
@@ -108,14 +157,28 @@ export const meetingCloseBody = z.strictObject({
   attendance: z.array(z.string().min(1).max(ID_MAX)).max(MEETING_ATTENDANCE_MAX).optional(),
 });
 
+/** `POST /api/boards/:id/ideas/:ideaId/merge`: the idea that survives (docs/api.md, "Tidying ideas"). */
+export const ideaMergeBody = z.strictObject({
+  into: z.string().min(1).max(ID_MAX),
+});
+
+/** The answer of merge and unmerge: the idea, what it is merged into now, and how many dots moved. */
+export interface IdeaMergeAnswer {
+  ideaId: string;
+  mergedInto: string | null;
+  moved: number;
+}
+
 export type LoginBody = z.infer<typeof loginBody>;
 export type SetupBody = z.infer<typeof setupBody>;
 export type BoardCreateBody = z.input<typeof boardCreateBody>;
 export type BoardPatchBody = z.infer<typeof boardPatchBody>;
 export type ParticipantCreateBody = z.input<typeof participantCreateBody>;
 export type ParticipantPatchBody = z.infer<typeof participantPatchBody>;
+export type FacilityCategoriesBody = z.input<typeof facilityCategoriesBody>;
 export type JoinBody = z.infer<typeof joinBody>;
 export type MeetingCloseBody = z.infer<typeof meetingCloseBody>;
+export type IdeaMergeBody = z.infer<typeof ideaMergeBody>;
 
 /** Who may do what on a board: the role travels in the websocket token. */
 export type ActorRole = 'participant' | 'guest' | 'staff' | 'viewer';
@@ -163,6 +226,19 @@ export interface Meeting {
   attendance: string[];
 }
 
+/**
+ * `GET /api/meetings/:id/summary` (staff, docs/api.md "Meetings"): what the printable summary
+ * needs. `board` is the document as the meeting's snapshot holds it (as it is now while the
+ * meeting is still open); `people` names every actor id the board may hold, never PINs, and never
+ * the author of an anonymous idea.
+ */
+export interface MeetingSummary {
+  meeting: Meeting;
+  title: string;
+  board: BoardJson;
+  people: Person[];
+}
+
 export interface Participant {
   id: string;
   displayName: string;
@@ -172,6 +248,15 @@ export interface Participant {
   active: boolean;
   /** While too many wrong PINs keep this card's sign-in locked: when it unlocks by itself (ISO). */
   pinLockedUntil: string | null;
+}
+
+/**
+ * `GET`/`PUT /api/facility/categories` (staff, docs/api.md "Facility settings"): the facility's
+ * work-area categories, or the defaults while it has configured none (`configured: false`).
+ */
+export interface FacilityCategories {
+  categories: Category[];
+  configured: boolean;
 }
 
 /** A name card on the join page: what anybody holding the code may see of the roster. */
@@ -207,6 +292,26 @@ export interface BoardContext {
    * post on the board, so staff views can name the author. Never sent to a participant or guest.
    */
   anonymousAuthors?: Record<string, string>;
+}
+
+/**
+ * `GET /api/boards/:id/present-info` (the projector, with its viewer token as a bearer token;
+ * docs/api.md "Projector"): what the projector page shows besides the document. Never PINs, never
+ * the author of an anonymous idea, nothing about who voted for what.
+ */
+export interface PresentInfo {
+  board: { id: string; title: string; joinCode: string | null };
+  people: Person[];
+  categories: Category[];
+  /** The open meeting, if any, with what its opening celebration needs. */
+  meeting: {
+    id: string;
+    startedAt: string;
+    /** When the meeting before it ended (its close, or its start if it never closed); null for the first. */
+    since: string | null;
+    /** Projects already done when the meeting before it closed: not news any more. */
+    doneBefore: string[];
+  } | null;
 }
 
 export interface BoardToken {

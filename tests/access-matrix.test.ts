@@ -48,6 +48,11 @@ interface Row {
    * name cards), so the facility check does not apply.
    */
   byCode?: boolean;
+  /**
+   * Called with no session at all, each caller sending its own websocket token (as the websocket
+   * rows use them) as `Authorization: Bearer`: the projector's routes, where the token is the identity.
+   */
+  bearer?: boolean;
 }
 
 /** Anybody at all, signed in or not. */
@@ -93,6 +98,9 @@ const TABLE: Row[] = [
   { method: 'GET', route: '/api/boards/:id/meetings', path: (w) => `/api/boards/${w.board.id}/meetings`, expected: staffOnly(200, 404) },
   { method: 'GET', route: '/api/meetings/:id', path: async (w) => `/api/meetings/${(await w.scratchMeeting()).id}`, expected: staffOnly(200, 404) },
   { method: 'POST', route: '/api/meetings/:id/close', path: async (w) => `/api/meetings/${(await w.scratchMeeting()).id}/close`, expected: staffOnly(200, 404) },
+  { method: 'GET', route: '/api/meetings/:id/summary', path: async (w) => `/api/meetings/${(await w.scratchMeeting()).id}/summary`, expected: staffOnly(200, 404) },
+  // The projector's info: only a viewer token of this board; a person's board token is not one.
+  { method: 'GET', route: '/api/boards/:id/present-info', path: (w) => `/api/boards/${w.board.id}/present-info`, expected: { ...anyone(403), anonymous: 401, viewer: 200 }, bearer: true },
   { method: 'GET', route: '/api/participants', path: () => '/api/participants', expected: staffOnly(200) },
   { method: 'POST', route: '/api/participants', path: () => '/api/participants', body: () => ({ displayName: 'あたらしい人' }), expected: staffOnly(201) },
   { method: 'PATCH', route: '/api/participants/:id', path: (w) => `/api/participants/${w.target.id}`, body: () => ({ reading: 'たーげっと' }), expected: staffOnly(200, 404) },
@@ -227,7 +235,12 @@ describe('[spec 3, 4] the access-control matrix', () => {
 
   describe.each(TABLE)('$method $route', (row) => {
     it.each(ROLES)('%s', async (role) => {
-      const caller = row.ownSession ? await sessionOf(role) : callers.get(role)!.clone();
+      const bearer = tokens.get(role)?.token;
+      const caller = row.bearer
+        ? new ApiClient(server.url, { headers: bearer ? { authorization: `Bearer ${bearer}` } : {} })
+        : row.ownSession
+          ? await sessionOf(role)
+          : callers.get(role)!.clone();
       const path = await row.path(world);
       const answer: ApiAnswer = await caller.request(row.method, path, row.body?.(world) ?? (row.method === 'GET' || row.method === 'DELETE' ? undefined : {}));
       expect(answer.status, `${role}: ${row.method} ${path} → ${JSON.stringify(answer.body)?.slice(0, 200)}`).toBe(row.expected[role]);

@@ -4,7 +4,7 @@
  * the authors of anonymous ideas only for staff (docs/permissions.md, "Anonymous ideas").
  */
 import { and, eq, isNull, or } from 'drizzle-orm';
-import type { BoardContext } from '../../shared/api';
+import type { BoardContext, Person } from '../../shared/api';
 import { DEFAULT_CATEGORIES, type Category } from '../../shared/categories';
 import { boards, facilities, participants, staffUsers } from '../../drizzle/schema';
 import type { AnonymousIds } from '../auth/anonymous-ids';
@@ -21,29 +21,10 @@ export async function boardContext(
   board: typeof boards.$inferSelect,
   reader: ContextReader,
 ): Promise<BoardContext> {
-  const [roster, staff, [facility]] = await Promise.all([
-    db
-      .select()
-      .from(participants)
-      .where(
-        and(
-          eq(participants.facilityId, board.facilityId),
-          or(isNull(participants.guestBoardId), eq(participants.guestBoardId, board.id)),
-        ),
-      ),
-    db.select({ id: staffUsers.id, name: staffUsers.name }).from(staffUsers).where(eq(staffUsers.facilityId, board.facilityId)),
+  const [people, [facility]] = await Promise.all([
+    boardPeople(db, board),
     db.select({ settings: facilities.settings }).from(facilities).where(eq(facilities.id, board.facilityId)),
   ]);
-  const people = [
-    ...roster.map((row) => ({
-      id: row.id,
-      name: row.displayName,
-      reading: row.reading,
-      avatar: row.avatar,
-      kind: row.guestBoardId === null ? ('participant' as const) : ('guest' as const),
-    })),
-    ...staff.map((row) => ({ id: row.id, name: row.name, reading: '', avatar: '', kind: 'staff' as const })),
-  ];
   const showAuthors = reader.staff && staffSeeAnonymousAuthors(facility?.settings);
   return {
     board: {
@@ -58,6 +39,35 @@ export async function boardContext(
     anonymousId: reader.anonymousIds.of(board.id, reader.actorId),
     ...(showAuthors ? { anonymousAuthors: reader.anonymousIds.authorsOn(board.id, people.map((person) => person.id)) } : {}),
   };
+}
+
+/**
+ * Everybody who may appear in the board's document, by actor id: the facility's roster, the board's
+ * guests and the facility's staff (names only: the staff are the supporters a project can name).
+ */
+export async function boardPeople(db: Database, board: Pick<typeof boards.$inferSelect, 'id' | 'facilityId'>): Promise<Person[]> {
+  const [roster, staff] = await Promise.all([
+    db
+      .select()
+      .from(participants)
+      .where(
+        and(
+          eq(participants.facilityId, board.facilityId),
+          or(isNull(participants.guestBoardId), eq(participants.guestBoardId, board.id)),
+        ),
+      ),
+    db.select({ id: staffUsers.id, name: staffUsers.name }).from(staffUsers).where(eq(staffUsers.facilityId, board.facilityId)),
+  ]);
+  return [
+    ...roster.map((row) => ({
+      id: row.id,
+      name: row.displayName,
+      reading: row.reading,
+      avatar: row.avatar,
+      kind: row.guestBoardId === null ? ('participant' as const) : ('guest' as const),
+    })),
+    ...staff.map((row) => ({ id: row.id, name: row.name, reading: '', avatar: '', kind: 'staff' as const })),
+  ];
 }
 
 /** On unless the facility's settings say `staffSeeAnonymousAuthors: false`. */

@@ -5,10 +5,15 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { meetingCloseBody, type Meeting } from '../../shared/api';
+import { eq } from 'drizzle-orm';
+import * as Y from 'yjs';
+import { boardSnapshots } from '../../drizzle/schema';
+import { meetingCloseBody, type Meeting, type MeetingSummary } from '../../shared/api';
+import { boardToJson } from '../../shared/board';
 import { AttendanceTracker } from '../history/attendance';
 import { createMeetingStore, type MeetingRow } from '../persistence/meetings';
 import type { Room } from '../sync/room';
+import { boardPeople } from './board-context';
 import { findBoard } from './boards';
 import { requireStaff, staffOf, type AppDeps, type AppEnv } from './context';
 import { apiError } from './errors';
@@ -73,7 +78,37 @@ export function meetingRoutes({ db, registry, log }: AppDeps) {
       if (!closed) throw apiError(409, 'This meeting is closed already');
       tracker.stop(meeting.id);
       return c.json(toMeeting(closed));
+    })
+
+    .get('/meetings/:id/summary', requireStaff, async (c) => {
+      const session = staffOf(c);
+      const meeting = await store.find(c.req.param('id'), session.facilityId);
+      if (!meeting) throw apiError(404, 'No such meeting');
+      const board = await findBoard(db, meeting.boardId, session.facilityId);
+      const state = await summaryState(meeting);
+      const doc = new Y.Doc();
+      try {
+        Y.applyUpdate(doc, state);
+        const summary: MeetingSummary = {
+          meeting: toMeeting(await withAttendanceSoFar(meeting)),
+          title: board.title,
+          board: boardToJson(doc),
+          people: await boardPeople(db, board),
+        };
+        return c.json(summary);
+      } finally {
+        doc.destroy();
+      }
     });
+
+  /** A closed meeting's own snapshot; while it is open, what the relay has committed so far. */
+  async function summaryState(meeting: MeetingRow): Promise<Uint8Array> {
+    if (meeting.snapshotId) {
+      const [row] = await db.select({ state: boardSnapshots.state }).from(boardSnapshots).where(eq(boardSnapshots.id, meeting.snapshotId));
+      if (row) return row.state;
+    }
+    return (await registry.withRoom(meeting.boardId, committedSnapshot)).state;
+  }
 
   async function withAttendanceSoFar(meeting: MeetingRow): Promise<MeetingRow> {
     if (meeting.closedAt) return meeting;
