@@ -29,8 +29,16 @@ export interface Idea {
   createdAt: number;
   status: IdeaStatus;
   mergedInto?: string;
+  /** On a merged idea: what the merge moved, per voter, so that unmerging gives it back (shared/merge.ts). */
+  mergedDots?: Record<string, MovedDots>;
   help: HelpLevel;
   enteredBy?: string;
+}
+
+/** One voter's dots in a merge: `took` came off the merged idea, `gave` of them went onto the survivor. */
+export interface MovedDots {
+  took: number;
+  gave: number;
 }
 
 export interface Step {
@@ -90,6 +98,8 @@ export function boardRoots(doc: Y.Doc) {
     votes: doc.getMap<Y.Map<number>>('votes'),
     thanks: doc.getMap<Y.Map<true>>('thanks'),
     projects: doc.getMap<Y.Map<unknown>>('projects'),
+    /** `actorId → true`: this person passes on this vote, which counts as done (docs/permissions.md). */
+    passes: doc.getMap<true>('passes'),
   };
 }
 
@@ -189,6 +199,7 @@ export function deleteIdea(doc: Y.Doc, id: string): void {
 
 export function readIdea(id: string, map: Y.Map<unknown>): Idea {
   const mergedInto = map.get('mergedInto');
+  const mergedDots = readMergedDots(map.get('mergedDots'));
   const enteredBy = map.get('enteredBy');
   return {
     id,
@@ -200,8 +211,38 @@ export function readIdea(id: string, map: Y.Map<unknown>): Idea {
     status: oneOf(map.get('status'), IDEA_STATUSES, 'open'),
     help: oneOf(map.get('help'), HELP_LEVELS, 'none'),
     ...(typeof mergedInto === 'string' ? { mergedInto } : {}),
+    ...(mergedDots ? { mergedDots } : {}),
     ...(typeof enteredBy === 'string' ? { enteredBy } : {}),
   };
+}
+
+function readMergedDots(value: unknown): Record<string, MovedDots> | undefined {
+  if (typeof value !== 'object' || value === null || value instanceof Y.AbstractType) return undefined;
+  const result: Record<string, MovedDots> = {};
+  for (const [voterId, moved] of Object.entries(value as Record<string, unknown>)) {
+    if (typeof moved !== 'object' || moved === null) continue;
+    const { took, gave } = moved as Record<string, unknown>;
+    result[voterId] = { took: numberOr(took, 0), gave: numberOr(gave, 0) };
+  }
+  return result;
+}
+
+/** Says that `actorId` passes on this vote (counts as done), or takes it back. */
+export function setPass(doc: Y.Doc, actorId: string, passing: boolean): void {
+  doc.transact(() => {
+    const { passes } = boardRoots(doc);
+    if (passing) passes.set(actorId, true);
+    else passes.delete(actorId);
+  });
+}
+
+/** Who passes on this vote. */
+export function passesOf(doc: Y.Doc): Set<string> {
+  const result = new Set<string>();
+  boardRoots(doc).passes.forEach((value, actorId) => {
+    if (value === true) result.add(actorId);
+  });
+  return result;
 }
 
 /** One voter's dots, `ideaId → count`. */
@@ -303,6 +344,11 @@ export function createProject(doc: Y.Doc, project: NewProject): void {
 function projectMap(doc: Y.Doc, projectId: string): Y.Map<unknown> | undefined {
   const map = boardRoots(doc).projects.get(projectId);
   return map instanceof Y.Map ? map : undefined;
+}
+
+/** The staff member who backs the project's lead, or '' for none (staff only, spec 6). */
+export function setSupporter(doc: Y.Doc, projectId: string, supporterId: string): void {
+  doc.transact(() => projectMap(doc, projectId)?.set('supporterId', supporterId));
 }
 
 /** `leadId` to `actorId` (claim) or to '' (step down). */

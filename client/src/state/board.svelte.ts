@@ -27,8 +27,10 @@ import {
   setLead,
   setMember,
   setMeta,
+  setSupporter,
   tickStep,
   withdrawThanks,
+  type HelpLevel,
   type Idea,
   type Meta,
   type Phase,
@@ -41,6 +43,12 @@ import { IdeaView, newestFirst } from './idea-view.svelte';
 import { oldestFirst, ProjectView } from './project-view.svelte';
 
 type Events = Y.YEvent<Y.AbstractType<unknown>>[];
+
+/** Who a staff member writes an idea for, and how much they helped (spec 5 `help`). */
+export interface OnBehalf {
+  authorId: string;
+  help: Exclude<HelpLevel, 'none'>;
+}
 
 export class BoardState {
   readonly doc: Y.Doc;
@@ -138,6 +146,10 @@ export class BoardState {
   get canCurate(): boolean {
     return can.curateIdeas(this.actor);
   }
+  /** Staff may post an idea for a participant, saying how much they helped (spec 6). */
+  get canPostOnBehalf(): boolean {
+    return this.#actor.role === 'staff';
+  }
   canEdit(idea: IdeaView): boolean {
     return can.editIdea(this.actor, this.meta.phase, idea);
   }
@@ -155,16 +167,19 @@ export class BoardState {
    * Posts an idea as this person and answers its id (for undo). An anonymous idea carries the
    * anonymous id and is written so that nothing in the document ties it to this person.
    */
-  post(text: string, options: { anonymous: boolean; category: string }): string {
+  post(text: string, options: { anonymous: boolean; category: string; onBehalf?: OnBehalf | undefined }): string {
     const id = newId();
     const anonymousId = this.#anonymousId;
-    const anonymous = options.anonymous && anonymousId !== undefined;
+    // Staff writing for a participant (spec 5 `help`): the idea is the participant's, never anonymous.
+    const onBehalf = options.onBehalf && this.canPostOnBehalf ? options.onBehalf : undefined;
+    const anonymous = !onBehalf && options.anonymous && anonymousId !== undefined;
     const idea = {
       id,
       text: text.trim().slice(0, IDEA_TEXT_MAX),
-      authorId: anonymous ? anonymousId : this.#actor.id,
+      authorId: onBehalf ? onBehalf.authorId : anonymous ? anonymousId : this.#actor.id,
       anonymous,
       category: options.category,
+      ...(onBehalf ? { help: onBehalf.help, enteredBy: this.#actor.id } : {}),
     };
     this.#write(anonymous, (doc) => addIdea(doc, idea));
     return id;
@@ -289,6 +304,13 @@ export class BoardState {
     const project = this.#projectViews.get(projectId);
     if (!project || !this.canReleaseLead(project)) return false;
     setLead(this.doc, projectId, '');
+    return true;
+  }
+
+  /** Staff name the staff member who backs the project's lead ('' for none). */
+  setSupporter(projectId: string, supporterId: string): boolean {
+    if (!this.#projectViews.has(projectId) || !this.canCreateProject) return false;
+    setSupporter(this.doc, projectId, supporterId);
     return true;
   }
 

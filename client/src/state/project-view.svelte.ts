@@ -10,6 +10,7 @@ export class ProjectView {
   #ideaId = $state('');
   #title = $state('');
   #leadId = $state('');
+  #supporterId = $state('');
   #status = $state<ProjectStatus>('planning');
   #createdAt = $state(0);
   #members = $state.raw<readonly string[]>([]);
@@ -29,6 +30,10 @@ export class ProjectView {
   /** '' while nobody leads it. */
   get leadId(): string {
     return this.#leadId;
+  }
+  /** The staff member who backs the lead; '' for none. */
+  get supporterId(): string {
+    return this.#supporterId;
   }
   get status(): ProjectStatus {
     return this.#status;
@@ -56,6 +61,7 @@ export class ProjectView {
     this.#ideaId = project.ideaId;
     this.#title = project.title;
     this.#leadId = project.leadId;
+    this.#supporterId = project.supporterId;
     this.#status = project.status;
     this.#createdAt = project.createdAt;
     if (!sameList(this.#members, project.members)) this.#members = project.members;
