@@ -18,6 +18,7 @@ import { joinRoutes } from './http/join';
 import { lockoutRoutes } from './http/lockouts';
 import { meetingRoutes } from './http/meetings';
 import { participantRoutes } from './http/participants';
+import { presentRoutes } from './http/present';
 import { securityHeaders } from './http/security-headers';
 import { sessionCookies } from './http/session-cookie';
 
@@ -39,6 +40,8 @@ export function createApp(options: AppOptions) {
     .use(loadSession(options.sessions))
     .route('/', authRoutes(options))
     .route('/', joinRoutes(options))
+    // Before the board routes, whose staff guard covers every path under /boards.
+    .route('/', presentRoutes(options))
     .route('/boards', boardRoutes(options))
     .route('/', meetingRoutes(options))
     .route('/participants', participantRoutes(options))

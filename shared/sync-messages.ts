@@ -91,3 +91,31 @@ export function readTimeAnswer(decoder: decoding.Decoder): { requestId: number; 
   const requestId = decoding.readVarUint(decoder);
   return { requestId, serverTime: decoding.readFloat64(decoder) };
 }
+
+/**
+ * `notice` (server → client): "something about this board outside the document changed, ask the
+ * API again". Only for a client that asks with `?notices=1` (`NOTICES_PARAM`), and only staff and
+ * projector connections are sent any: a stock client never receives one. The body is one string,
+ * the notice's kind; a client ignores kinds it does not know.
+ */
+export const MESSAGE_NOTICE = 102;
+
+/** The query parameter with which a client asks for notices (`?notices=1`). */
+export const NOTICES_PARAM = 'notices';
+
+/** `settings`: the board's row changed (its join code was rotated, say): refetch it. */
+export const NOTICE_KINDS = ['settings'] as const;
+export type BoardNotice = (typeof NOTICE_KINDS)[number];
+
+export function encodeNotice(notice: BoardNotice): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_NOTICE);
+  encoding.writeVarString(encoder, notice);
+  return encoding.toUint8Array(encoder);
+}
+
+/** Reads a notice's kind, or null for a kind this code does not know; the decoder stands after the type. */
+export function readNotice(decoder: decoding.Decoder): BoardNotice | null {
+  const kind = decoding.readVarString(decoder);
+  return (NOTICE_KINDS as readonly string[]).includes(kind) ? (kind as BoardNotice) : null;
+}

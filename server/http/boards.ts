@@ -89,6 +89,7 @@ export function boardRoutes({ db, tokens, anonymousIds, registry }: AppDeps) {
       if (change.allowGuests !== undefined || change.allowAnonymous !== undefined) {
         registry.settingsChanged(board.id, { allowGuests: row!.allowGuests, allowAnonymous: row!.allowAnonymous });
       }
+      registry.notify(board.id, 'settings', (actor) => actor.role === 'staff' || actor.role === 'viewer');
       // The document carries the title and the budget too; keep it in step, as the staff member.
       if (change.title !== undefined || change.voteBudget !== undefined) {
         await registry.withRoom(board.id, (room) =>
@@ -116,6 +117,8 @@ export function boardRoutes({ db, tokens, anonymousIds, registry }: AppDeps) {
         }),
       );
       registry.closeWhere(board.id, CloseCode.forbidden, AccessReason.joinCodeChanged, (actor) => actor.role === 'guest');
+      // Projectors and every open staff screen show the new code at once (docs/protocol.md, "notice").
+      registry.notify(board.id, 'settings', (actor) => actor.role === 'staff' || actor.role === 'viewer');
       return c.json(toBoard(row));
     })
 

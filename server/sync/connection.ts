@@ -34,6 +34,8 @@ export interface ConnectionOptions {
   boardId: string;
   /** The client asked for `saved` acks. */
   wantsAcks?: boolean;
+  /** The client asked for board notices. */
+  wantsNotices?: boolean;
   /** When the token expires (ms since the epoch): the connection ends then (4001). */
   expiresAt?: number;
   /** The viewer generation the token carries; the registry's `authorize` compares it with the board's. */
@@ -54,6 +56,7 @@ export class Connection implements Peer {
   readonly actor: Actor;
   readonly boardId: string;
   readonly wantsAcks: boolean;
+  readonly wantsNotices: boolean;
   readonly viewerGeneration: number;
   #transport: Transport;
   #rate: MessageRate;
@@ -70,6 +73,7 @@ export class Connection implements Peer {
     this.actor = options.actor;
     this.boardId = options.boardId;
     this.wantsAcks = options.wantsAcks ?? false;
+    this.wantsNotices = options.wantsNotices ?? false;
     this.viewerGeneration = options.viewerGeneration ?? 0;
     this.#limits = options.limits;
     this.#rate = new MessageRate(options.limits.maxMessagesPerSecond);

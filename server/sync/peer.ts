@@ -12,6 +12,8 @@ export interface Peer {
   readonly actor: Actor;
   /** The client asked for `saved` acks (`?acks=1`, shared/sync-messages.ts). */
   readonly wantsAcks: boolean;
+  /** The client asked for board notices (`?notices=1`, shared/sync-messages.ts); absent means no. */
+  readonly wantsNotices?: boolean;
   send(message: Uint8Array): void;
   close(code: number, reason: string): void;
   /**

@@ -13,6 +13,7 @@ import type { Actor } from '../../shared/actor';
 import type { BoardSettings } from '../../shared/permissions';
 import { CloseCode } from '../../shared/close-codes';
 import { exhaustive } from '../../shared/exhaustive';
+import { encodeNotice, type BoardNotice } from '../../shared/sync-messages';
 import type { Connection } from './connection';
 import { Room } from './room';
 
@@ -171,6 +172,16 @@ export class RoomRegistry {
     this.#rightsChanges++;
     const entry = this.#entries.get(boardId);
     if (entry && entry.state !== 'loading') entry.room.closePeers(code, reason, (peer) => which(peer.actor));
+  }
+
+  /**
+   * Tells the connections of one board that `which` picks, and that asked for notices, that
+   * something outside the document changed (shared/sync-messages.ts). A board that is not loaded
+   * has nobody to tell.
+   */
+  notify(boardId: string, notice: BoardNotice, which: (actor: Actor) => boolean): void {
+    const entry = this.#entries.get(boardId);
+    if (entry && entry.state !== 'loading') entry.room.notifyPeers(encodeNotice(notice), (peer) => which(peer.actor));
   }
 
   /** Staff changed a board's settings: a loaded room enforces them at once. */

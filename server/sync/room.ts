@@ -256,6 +256,11 @@ export class Room {
     for (const peer of [...this.#peers.keys()]) if (which(peer)) peer.close(code, reason);
   }
 
+  /** Sends `message` (a notice) to the peers that asked for notices and that `which` picks. */
+  notifyPeers(message: Uint8Array, which: (peer: Peer) => boolean): void {
+    for (const peer of this.#peers.keys()) if (peer.wantsNotices === true && which(peer)) peer.send(message);
+  }
+
   /** Staff changed the board's settings: the guard judges by them from now on. */
   setSettings(settings: BoardSettings): void {
     this.#settings = settings;

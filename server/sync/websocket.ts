@@ -10,7 +10,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { BoardTokens } from '../auth/board-tokens';
 import type { SyncLimits } from '../config';
 import type { Logger } from '../log';
-import { ACKS_PARAM } from '../../shared/sync-messages';
+import { ACKS_PARAM, NOTICES_PARAM } from '../../shared/sync-messages';
 import { Connection, type ConnectionLimits } from './connection';
 import type { RoomRegistry } from './registry';
 
@@ -61,6 +61,7 @@ export function attachRelay(server: Server, options: RelayOptions): { close(): v
         actor: check.actor,
         boardId,
         wantsAcks: url.searchParams.get(ACKS_PARAM) === '1',
+        wantsNotices: url.searchParams.get(NOTICES_PARAM) === '1',
         expiresAt: check.expiresAt,
         viewerGeneration: check.viewerGeneration,
         limits,
