@@ -14,6 +14,7 @@ import { boardRoutes } from './http/boards';
 import { loadSession, type AppDeps, type AppEnv } from './http/context';
 import { apiError, createErrorHandler, notFound } from './http/errors';
 import { healthRoutes } from './http/health';
+import { ideaRoutes } from './http/ideas';
 import { joinRoutes } from './http/join';
 import { lockoutRoutes } from './http/lockouts';
 import { meetingRoutes } from './http/meetings';
@@ -44,6 +45,7 @@ export function createApp(options: AppOptions) {
     .route('/', presentRoutes(options))
     .route('/boards', boardRoutes(options))
     .route('/', meetingRoutes(options))
+    .route('/', ideaRoutes(options))
     .route('/participants', participantRoutes(options))
     .route('/lockouts', lockoutRoutes(options));
 

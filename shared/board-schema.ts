@@ -31,6 +31,10 @@ export const ideaSchema = z.strictObject({
   createdAt: time,
   status: z.enum(IDEA_STATUSES),
   mergedInto: id.optional(),
+  /** Written only with `mergedInto`, by the server's merge (shared/merge.ts). */
+  mergedDots: z
+    .record(id, z.strictObject({ took: z.number().int().nonnegative().max(DOTS_PER_IDEA_MAX), gave: z.number().int().nonnegative().max(DOTS_PER_IDEA_MAX) }))
+    .optional(),
   help: z.enum(HELP_LEVELS),
   enteredBy: id.optional(),
 });

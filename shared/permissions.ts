@@ -47,6 +47,8 @@ export const can = {
   vote: (actor: RuleActor, phase: Phase) => isStaff(actor) || (isParticipant(actor) && phase === 'vote'),
   // write thanks/<actor>: their own
   thank: (actor: RuleActor) => isStaff(actor) || isParticipant(actor),
+  // write passes/<actor> ("I'll pass this time"): participant their own, in phase `vote`; staff clear any
+  pass: (actor: RuleActor, phase: Phase) => isParticipant(actor) && phase === 'vote',
   // meta (phase, timer, budget, votesHidden): staff
   runMeeting: (actor: RuleActor) => isStaff(actor),
   // create a project: staff
@@ -81,7 +83,9 @@ export type EntryChange =
   | { kind: 'idea'; id: string; before: IdeaEntry | null; after: IdeaEntry | null }
   | { kind: 'project'; id: string; before: ProjectEntry | null; after: ProjectEntry | null }
   | { kind: 'votes'; voterId: string; before: VotesEntry; after: VotesEntry }
-  | { kind: 'thanks'; giverId: string; before: ThanksEntry; after: ThanksEntry };
+  | { kind: 'thanks'; giverId: string; before: ThanksEntry; after: ThanksEntry }
+  /** `passes/<actor>`: whether this person passes on the vote. */
+  | { kind: 'pass'; actorId: string; before: boolean; after: boolean };
 
 /** What the rules may look at besides the entry: the board as it was, and which ideas exist. */
 export interface RuleContext {
@@ -89,6 +93,8 @@ export interface RuleContext {
   meta: MetaEntry;
   /** Whether an idea exists once the update (minus any refused part) is applied. */
   ideaExists(id: string): boolean;
+  /** Whether an idea is merged into another (it takes no new dots). Absent: no idea is. */
+  ideaMerged?(id: string): boolean;
 }
 
 export interface Violation {
@@ -128,6 +134,8 @@ export function checkChange(actor: RuleActor, change: EntryChange, context: Rule
       return checkVotes(actor, change.voterId, change.before, change.after, context);
     case 'thanks':
       return checkThanks(actor, change.giverId, change.before, change.after, context);
+    case 'pass':
+      return checkPass(actor, change.actorId, change.before, change.after, context.meta.phase);
     default:
       return exhaustive(change);
   }
@@ -147,7 +155,8 @@ function checkIdea(actor: RuleActor, before: IdeaEntry | null, after: IdeaEntry 
       return authorOk ? null : refuse('idea.author', 'an idea is posted as yourself, or entered by you');
     }
     if (!ownAuthorId(actor, after)) return refuse('idea.author', 'an idea is posted as yourself');
-    const curated = after.status !== 'open' || after.mergedInto !== undefined || after.enteredBy !== undefined || after.help !== 'none';
+    const curated =
+      after.status !== 'open' || after.mergedInto !== undefined || after.mergedDots !== undefined || after.enteredBy !== undefined || after.help !== 'none';
     return curated ? refuse('idea.curate', 'only staff set status, merges and help') : null;
   }
   if (before && !after) {
@@ -167,7 +176,11 @@ function checkIdea(actor: RuleActor, before: IdeaEntry | null, after: IdeaEntry 
   }
   if (!can.editIdea(actor, phase, was)) return refuse('idea.edit', 'only your own ideas, in the collect phase');
   const curatedChanged =
-    now.status !== was.status || now.mergedInto !== was.mergedInto || now.category !== was.category || now.help !== was.help;
+    now.status !== was.status ||
+    now.mergedInto !== was.mergedInto ||
+    JSON.stringify(now.mergedDots) !== JSON.stringify(was.mergedDots) ||
+    now.category !== was.category ||
+    now.help !== was.help;
   if (curatedChanged && !can.curateIdeas(actor)) return refuse('idea.curate', 'only staff set status, category and merges');
   return null;
 }
@@ -236,6 +249,10 @@ function checkVotes(
   if (increased.some((ideaId) => !context.ideaExists(ideaId))) {
     return refuse('votes.unknown-idea', 'a dot goes on an idea that exists');
   }
+  // A merged idea's dots live on the idea it was merged into; new ones go there too.
+  if (increased.some((ideaId) => context.ideaMerged?.(ideaId) === true)) {
+    return refuse('votes.merged', 'a merged idea takes no dots: vote for the idea it was merged into');
+  }
   // Staff have no budget. Dots above a lowered budget stay until their owner moves them: taking
   // dots back is always allowed, adding only within the budget.
   if (isParticipant(actor) && increased.length > 0 && sumDots(after) > context.meta.voteBudget) {
@@ -256,6 +273,18 @@ function checkThanks(
   if (added.some((ideaId) => !context.ideaExists(ideaId))) {
     return refuse('thanks.unknown-idea', 'a thank-you goes to an idea that exists');
   }
+  return null;
+}
+
+/**
+ * `passes/<actor>`: a participant says "I'll pass this time" for themselves, in the vote phase, and
+ * may take it back then; staff may clear anybody's pass (a new vote), and pass for nobody.
+ */
+function checkPass(actor: RuleActor, passerId: string, before: boolean, after: boolean, phase: Phase): Violation | null {
+  if (before === after) return null;
+  if (isStaff(actor) && !after) return null;
+  if (passerId !== actor.id) return refuse('pass.own', 'you can only pass for yourself');
+  if (!can.pass(actor, phase)) return refuse('pass.phase', 'you can pass in the vote phase');
   return null;
 }
 

@@ -97,6 +97,9 @@ const TABLE: Row[] = [
   { method: 'POST', route: '/api/boards/:id/meetings', path: async (w) => `/api/boards/${(await w.scratchBoard()).id}/meetings`, expected: staffOnly(201, 404) },
   { method: 'GET', route: '/api/boards/:id/meetings', path: (w) => `/api/boards/${w.board.id}/meetings`, expected: staffOnly(200, 404) },
   { method: 'GET', route: '/api/meetings/:id', path: async (w) => `/api/meetings/${(await w.scratchMeeting()).id}`, expected: staffOnly(200, 404) },
+  // No such idea on the board: staff learn that (404); nobody else learns anything.
+  { method: 'POST', route: '/api/boards/:id/ideas/:ideaId/merge', path: (w) => `/api/boards/${w.board.id}/ideas/no-such-idea/merge`, body: () => ({ into: 'other-idea' }), expected: staffOnly(404) },
+  { method: 'POST', route: '/api/boards/:id/ideas/:ideaId/unmerge', path: (w) => `/api/boards/${w.board.id}/ideas/no-such-idea/unmerge`, expected: staffOnly(404) },
   { method: 'POST', route: '/api/meetings/:id/close', path: async (w) => `/api/meetings/${(await w.scratchMeeting()).id}/close`, expected: staffOnly(200, 404) },
   { method: 'GET', route: '/api/meetings/:id/summary', path: async (w) => `/api/meetings/${(await w.scratchMeeting()).id}/summary`, expected: staffOnly(200, 404) },
   // The projector's info: only a viewer token of this board; a person's board token is not one.

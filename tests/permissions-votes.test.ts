@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { boardRoots, castVote, giveThanks, setMeta, withdrawThanks } from '../shared/board';
+import { boardRoots, castVote, giveThanks, setMeta, setPass, withdrawThanks } from '../shared/board';
 import { useScenes, type Person, type Scene, type View } from './helpers/permission-scene';
 
 const scenes = useScenes();
@@ -180,5 +180,38 @@ describe('[spec 6] meta (phase, timer, budget, votesHidden)', () => {
     const scene = await scenes.open();
     await scene.refused(scene.viewer, 'the projector moves on to projects', 'viewer.read-only',
       (doc) => setMeta(doc, { phase: 'projects' }), (view) => view.raw.meta.phase === 'projects');
+  });
+});
+
+describe('[spec 6, issue 9] write passes/<actor> ("I\'ll pass this time")', () => {
+  const passes = (view: View, person: Person) => view.raw.passes[person.actorId] === true;
+
+  it('participant and guest: their own, in the vote phase, and take it back; staff clear anybody\'s but pass for nobody', async () => {
+    const scene = await votingScene(3);
+    const { aoi, ken, staff, viewer } = scene;
+    await scene.allowed(aoi, 'aoi passes', (doc) => setPass(doc, aoi.actorId, true), (view) => passes(view, aoi));
+    await scene.allowed(aoi, 'aoi takes her pass back', (doc) => setPass(doc, aoi.actorId, false), (view) => !passes(view, aoi));
+    await scene.allowed(ken, 'ken (a guest) passes', (doc) => setPass(doc, ken.actorId, true), (view) => passes(view, ken));
+    await scene.refused(aoi, 'aoi passes for mio', 'pass.own', (doc) => setPass(doc, scene.mio.actorId, true),
+      (view) => passes(view, scene.mio));
+    await scene.refused(aoi, 'aoi writes something other than true', 'shape', (doc) => boardRoots(doc).passes.set(aoi.actorId, 'yes' as unknown as true),
+      (view) => view.raw.passes[aoi.actorId] === 'yes');
+    await scene.refused(staff, 'staff pass for somebody', 'pass.own', (doc) => setPass(doc, 'somebody', true), (view) => view.raw.passes.somebody === true);
+    await scene.refused(viewer, 'the projector passes', 'viewer.read-only', (doc) => setPass(doc, viewer.actorId, true),
+      (view) => passes(view, viewer));
+    await scene.allowed(staff, 'staff clear ken’s pass (a new vote)', (doc) => setPass(doc, ken.actorId, false), (view) => !passes(view, ken));
+
+    await scene.staffSets({ phase: 'projects' });
+    await scene.refused(aoi, 'aoi passes after the vote', 'pass.phase', (doc) => setPass(doc, aoi.actorId, true), (view) => passes(view, aoi));
+  });
+
+  it('refuses a dot on a merged idea: its dots live on the idea it was merged into', async () => {
+    const scene = await votingScene(3);
+    const { aoi, staff } = scene;
+    await scene.allowed(staff, 'staff merge idea-2 into idea-1 (no dots to move)', (doc) => boardRoots(doc).ideas.get('idea-2')!.set('mergedInto', 'idea-1'),
+      (view) => view.board.ideas['idea-2']?.mergedInto === 'idea-1');
+    await scene.refused(aoi, 'aoi votes for the merged idea', 'votes.merged', (doc) => castVote(doc, aoi.actorId, 'idea-2', 1),
+      (view) => dots(view, aoi, 'idea-2') !== undefined);
+    await scene.allowed(aoi, 'aoi votes for the survivor', (doc) => castVote(doc, aoi.actorId, 'idea-1', 1), (view) => dots(view, aoi, 'idea-1') === 1);
   });
 });

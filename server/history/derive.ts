@@ -30,10 +30,17 @@ export function deriveEvents(actorId: string, changes: readonly EntryChange[], a
         project(change.id, change.before, change.after, emit);
         break;
       case 'votes':
-        votes(change.before, change.after, emit);
+        // Only a merge (the server, for staff) moves another voter's dots: those are `vote.moved`.
+        if (change.voterId === actorId) votes(change.before, change.after, emit);
+        else movedVotes(change.voterId, change.before, change.after, emit);
         break;
       case 'thanks':
         thanks(change.before, change.after, emit);
+        break;
+      case 'pass':
+        if (change.before !== change.after) {
+          emit(change.after ? 'vote.passed' : 'vote.unpassed', {}, change.actorId === actorId ? {} : { passerId: change.actorId });
+        }
         break;
       default:
         exhaustive(change);
@@ -73,6 +80,14 @@ function votes(before: VotesEntry, after: VotesEntry, emit: Emit): void {
     const to = after[ideaId] ?? 0;
     if (to > from) emit('vote.cast', { ideaId }, { from, to });
     else if (to < from) emit('vote.withdrawn', { ideaId }, { from, to });
+  }
+}
+
+function movedVotes(voterId: string, before: VotesEntry, after: VotesEntry, emit: Emit): void {
+  for (const ideaId of keysOf(before, after)) {
+    const from = before[ideaId] ?? 0;
+    const to = after[ideaId] ?? 0;
+    if (to !== from) emit('vote.moved', { ideaId }, { voterId, from, to });
   }
 }
 

@@ -11,6 +11,11 @@ export const EVENT_TYPES = [
   'idea.status',
   'vote.cast',
   'vote.withdrawn',
+  /** A merge moved a voter's dots (the actor is the staff member who merged; `data.voterId` the voter). */
+  'vote.moved',
+  /** "I'll pass this time", and taking it back (`data.passerId` when staff cleared someone's). */
+  'vote.passed',
+  'vote.unpassed',
   'thanks.given',
   'thanks.withdrawn',
   'project.created',

@@ -8,6 +8,7 @@ import { boardRoots } from '../../shared/board';
 import {
   ideaSchema,
   metaSchema,
+  passSchema,
   projectSchema,
   thanksSchema,
   votesSchema,
@@ -28,6 +29,7 @@ export type EntryRef =
   | { kind: 'project'; id: string }
   | { kind: 'votes'; voterId: string }
   | { kind: 'thanks'; giverId: string }
+  | { kind: 'pass'; actorId: string }
   /** Content outside the board's shape: another root type, or list content in a map root. */
   | { kind: 'foreign'; type: SharedType };
 
@@ -44,6 +46,8 @@ export function entryKey(ref: EntryRef): string {
       return `votes:${ref.voterId}`;
     case 'thanks':
       return `thanks:${ref.giverId}`;
+    case 'pass':
+      return `pass:${ref.actorId}`;
     case 'foreign':
       return `foreign:${foreignName(ref.type)}`;
   }
@@ -77,6 +81,7 @@ function refAt(roots: Roots, root: SharedType, key: string): EntryRef {
   if (root === roots.projects) return { kind: 'project', id: key };
   if (root === roots.votes) return { kind: 'votes', voterId: key };
   if (root === roots.thanks) return { kind: 'thanks', giverId: key };
+  if (root === roots.passes) return { kind: 'pass', actorId: key };
   return { kind: 'foreign', type: root };
 }
 
@@ -122,6 +127,13 @@ export function readThanksEntry(roots: Roots, giverId: string): Read<ThanksEntry
   if (value === undefined) return { ok: true, value: {} };
   if (!(value instanceof Y.Map) || !plainValues(value)) return malformed;
   return parsed(thanksSchema.safeParse(value.toJSON()));
+}
+
+/** `passes/<actor>`: true when present (and exactly `true`), false when absent. */
+export function readPassEntry(roots: Roots, actorId: string): Read<boolean> {
+  const value = roots.passes.get(actorId);
+  if (value === undefined) return { ok: true, value: false };
+  return passSchema.safeParse(value).success ? { ok: true, value: true } : malformed;
 }
 
 /**

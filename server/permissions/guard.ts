@@ -18,6 +18,7 @@ import { VOTE_BUDGET_DEFAULT } from '../../shared/limits';
 import {
   readIdeaEntry,
   readMetaEntry,
+  readPassEntry,
   readProjectEntry,
   readThanksEntry,
   readVotesEntry,
@@ -27,7 +28,7 @@ import {
 } from './entries';
 import { enforceRules, type ChangePolicy } from './policy';
 import { defaultQuotas, QuotaLedger, type Quotas } from './quotas';
-import { clearForeign, restoreIdea, restoreMeta, restoreProject, restoreThanks, restoreVotes } from './restore';
+import { clearForeign, restoreIdea, restoreMeta, restorePass, restoreProject, restoreThanks, restoreVotes } from './restore';
 
 export interface Refusal {
   entry: EntryRef;
@@ -51,6 +52,7 @@ export class BoardGuard {
   #projects = new Map<string, ProjectEntry>();
   #votes = new Map<string, VotesEntry>();
   #thanks = new Map<string, ThanksEntry>();
+  #passes = new Set<string>();
 
   #settings: () => BoardSettings;
   #quotas: QuotaLedger;
@@ -66,6 +68,7 @@ export class BoardGuard {
     for (const id of this.#roots.projects.keys()) this.#remember({ kind: 'project', id });
     for (const voterId of this.#roots.votes.keys()) this.#remember({ kind: 'votes', voterId });
     for (const giverId of this.#roots.thanks.keys()) this.#remember({ kind: 'thanks', giverId });
+    for (const actorId of this.#roots.passes.keys()) this.#remember({ kind: 'pass', actorId });
     this.#quotas = new QuotaLedger(quotas, this.#ideas.values());
   }
 
@@ -90,6 +93,7 @@ export class BoardGuard {
     const context: RuleContext = {
       meta: this.#meta,
       ideaExists: (id) => (ideasAfter.has(id) ? ideasAfter.get(id) !== null : this.#ideas.has(id)),
+      ideaMerged: (id) => (ideasAfter.has(id) ? ideasAfter.get(id) : this.#ideas.get(id))?.mergedInto !== undefined,
     };
     const settings = this.#settings();
     const judge = (entry: EntryRef, change: EntryChange | null) => {
@@ -160,6 +164,10 @@ export class BoardGuard {
         const before = this.#thanks.get(entry.giverId) ?? {};
         return after.ok ? { kind: 'thanks', giverId: entry.giverId, before, after: after.value } : null;
       }
+      case 'pass': {
+        const after = readPassEntry(this.#roots, entry.actorId);
+        return after.ok ? { kind: 'pass', actorId: entry.actorId, before: this.#passes.has(entry.actorId), after: after.value } : null;
+      }
       case 'foreign':
         return null;
     }
@@ -178,6 +186,8 @@ export class BoardGuard {
         return restoreVotes(roots, entry.voterId, this.#votes.get(entry.voterId) ?? {});
       case 'thanks':
         return restoreThanks(roots, entry.giverId, this.#thanks.get(entry.giverId) ?? {});
+      case 'pass':
+        return restorePass(roots, entry.actorId, this.#passes.has(entry.actorId));
       case 'foreign':
         return clearForeign(entry.type, transaction);
     }
@@ -199,6 +209,12 @@ export class BoardGuard {
         return store(this.#votes, entry.voterId, readVotesEntry(this.#roots, entry.voterId));
       case 'thanks':
         return store(this.#thanks, entry.giverId, readThanksEntry(this.#roots, entry.giverId));
+      case 'pass': {
+        const read = readPassEntry(this.#roots, entry.actorId);
+        if (read.ok && read.value) this.#passes.add(entry.actorId);
+        else this.#passes.delete(entry.actorId);
+        return;
+      }
       case 'foreign':
         return;
     }
@@ -217,5 +233,5 @@ function store<T>(mirror: Map<string, T>, key: string, read: Read<T | null>): vo
 }
 
 function rank(entry: EntryRef): number {
-  return entry.kind === 'votes' || entry.kind === 'thanks' ? 1 : 0;
+  return entry.kind === 'votes' || entry.kind === 'thanks' || entry.kind === 'pass' ? 1 : 0;
 }

@@ -164,6 +164,7 @@ function costOf(actor: RuleActor, change: EntryChange): Cost | null {
     case 'meta':
     case 'votes':
     case 'thanks':
+    case 'pass':
       return null;
     default:
       return exhaustive(change);

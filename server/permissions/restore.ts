@@ -33,6 +33,11 @@ export function restoreThanks(roots: Roots, giverId: string, before: ThanksEntry
   restoreFlat(roots.thanks as Y.Map<unknown>, giverId, Object.keys(before).length > 0 ? before : null);
 }
 
+export function restorePass(roots: Roots, actorId: string, before: boolean): void {
+  if (before) roots.passes.set(actorId, true);
+  else if (roots.passes.has(actorId)) roots.passes.delete(actorId);
+}
+
 export function restoreProject(roots: Roots, id: string, before: ProjectEntry | null): void {
   const current = roots.projects.get(id);
   if (before === null) {

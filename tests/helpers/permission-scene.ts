@@ -27,11 +27,12 @@ export interface RawBoard {
   votes: Record<string, Record<string, unknown>>;
   thanks: Record<string, Record<string, unknown>>;
   projects: Record<string, Record<string, any>>;
+  passes: Record<string, unknown>;
   /** Root types outside the board's shape that hold something. */
   other: Record<string, unknown>;
 }
 
-const BOARD_ROOTS = new Set(['meta', 'ideas', 'votes', 'thanks', 'projects']);
+const BOARD_ROOTS = new Set(['meta', 'ideas', 'votes', 'thanks', 'projects', 'passes']);
 
 export function viewOf(doc: Y.Doc): View {
   const roots = boardRoots(doc);
@@ -52,6 +53,7 @@ export function viewOf(doc: Y.Doc): View {
       votes: roots.votes.toJSON(),
       thanks: roots.thanks.toJSON(),
       projects: roots.projects.toJSON(),
+      passes: roots.passes.toJSON(),
       other,
     },
   };
