@@ -13,6 +13,7 @@ import { limitBody, strictUtf8Json } from './http/body';
 import { boardRoutes } from './http/boards';
 import { loadSession, type AppDeps, type AppEnv } from './http/context';
 import { apiError, createErrorHandler, notFound } from './http/errors';
+import { facilityRoutes } from './http/facility';
 import { healthRoutes } from './http/health';
 import { ideaRoutes } from './http/ideas';
 import { joinRoutes } from './http/join';
@@ -47,7 +48,8 @@ export function createApp(options: AppOptions) {
     .route('/', meetingRoutes(options))
     .route('/', ideaRoutes(options))
     .route('/participants', participantRoutes(options))
-    .route('/lockouts', lockoutRoutes(options));
+    .route('/lockouts', lockoutRoutes(options))
+    .route('/facility', facilityRoutes(options));
 
   // Every answer gets the headers, the client's files and the errors too: first, so that they are
   // set however the request ends. Then the body's bounds, before anything reads a body.

@@ -30,6 +30,10 @@ export const BOARD_DESCRIPTION_MAX = 1000;
 export const IDEA_TEXT_MAX = 500;
 /** An idea's `category`: a category id, not its label. */
 export const CATEGORY_MAX = 40;
+/** Work-area categories a facility may configure (`PUT /api/facility/categories`). */
+export const CATEGORIES_MAX = 12;
+/** A category's label, in each language: a word or two on a tile. */
+export const CATEGORY_LABEL_MAX = 30;
 /** A project's title; a new project takes its idea's text, cut to this. */
 export const PROJECT_TITLE_MAX = 200;
 /** Steps in one project: steps are small, and a checklist this long is a plan of its own. */

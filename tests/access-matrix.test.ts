@@ -34,7 +34,7 @@ interface World {
 }
 
 interface Row {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** The route as the app declares it. */
   route: string;
   /** The path to call, from the route's parameters. */
@@ -109,6 +109,9 @@ const TABLE: Row[] = [
   { method: 'PATCH', route: '/api/participants/:id', path: (w) => `/api/participants/${w.target.id}`, body: () => ({ reading: 'たーげっと' }), expected: staffOnly(200, 404) },
   { method: 'POST', route: '/api/participants/:id/unlock', path: (w) => `/api/participants/${w.target.id}/unlock`, expected: staffOnly(200, 404) },
   { method: 'GET', route: '/api/lockouts', path: () => '/api/lockouts', expected: staffOnly(200) },
+  // Each facility's staff read and replace their own facility's list.
+  { method: 'GET', route: '/api/facility/categories', path: () => '/api/facility/categories', expected: staffOnly(200) },
+  { method: 'PUT', route: '/api/facility/categories', path: () => '/api/facility/categories', body: () => ({ categories: [{ label: { ja: 'はこづめ', en: '' }, pictogram: '📦', colour: '#E69F00' }] }), expected: staffOnly(200) },
   // No lock exists, so staff learn that (404); nobody else learns anything.
   { method: 'DELETE', route: '/api/lockouts/:id', path: () => '/api/lockouts/no-such-lock', expected: staffOnly(404) },
 ];

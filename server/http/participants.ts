@@ -54,7 +54,14 @@ export function participantRoutes({ db, registry, guesses }: AppDeps) {
       const [row] = await db
         .update(participants)
         .set({ ...change, ...pinChange })
-        .where(and(eq(participants.id, c.req.param('id')), eq(participants.facilityId, staffOf(c).facilityId)))
+        .where(
+          and(
+            eq(participants.id, c.req.param('id')),
+            eq(participants.facilityId, staffOf(c).facilityId),
+            // A guest is not on the roster: a guest whose code changed must not come back as one.
+            isNull(participants.guestBoardId),
+          ),
+        )
         .returning();
       if (!row) throw apiError(404, 'No such participant');
       // Rights end now, not when a token runs out: their open boards close at once.
