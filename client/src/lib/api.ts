@@ -10,13 +10,20 @@ import type {
   BoardContext,
   BoardToken,
   ErrorCode,
+  IdeaMergeAnswer,
+  FacilityCategories,
+  FacilityCategoriesBody,
   JoinBody,
   JoinInfo,
   Lockout,
   LoginBody,
   Me,
+  Meeting,
+  MeetingCloseBody,
+  MeetingSummary,
   Participant,
   ParticipantCreateBody,
+  ParticipantPatchBody,
   SetupBody,
 } from '../../../shared/api';
 import { errorCodeForStatus } from '../../../shared/api';
@@ -38,7 +45,7 @@ export class ApiRequestError extends Error {
   }
 }
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
   let response: Response;
@@ -92,14 +99,36 @@ export const api = {
   boardToken: (id: string) => request<BoardToken>('GET', `/api/boards/${enc(id)}/token`),
   /** Stops every projector link of the board made so far (docs/api.md, "Ending rights"). */
   revokeViewerTokens: (id: string) => request<unknown>('DELETE', `/api/boards/${enc(id)}/viewer-token`),
+  /** A projector link's token (a day long, read-only); client/src/lib/projector.ts opens the page with it. */
+  viewerToken: (id: string) => request<BoardToken>('POST', `/api/boards/${enc(id)}/viewer-token`, {}),
+  /** A new join code; the old one stops working, and projectors and staff screens follow at once. */
+  rotateJoinCode: (id: string) => request<Board>('POST', `/api/boards/${enc(id)}/join-code`, {}),
   boardContext: (id: string) => request<BoardContext>('GET', `/api/boards/${enc(id)}/context`),
 
   participants: () => request<Participant[]>('GET', '/api/participants'),
   createParticipant: (body: ParticipantCreateBody) => request<Participant>('POST', '/api/participants', body),
   unlockParticipant: (id: string) => request<Participant>('POST', `/api/participants/${enc(id)}/unlock`, {}),
+  /** Name, reading, avatar, PIN (`null` removes it), active. */
+  patchParticipant: (id: string, body: ParticipantPatchBody) => request<Participant>('PATCH', `/api/participants/${enc(id)}`, body),
+
+  facilityCategories: () => request<FacilityCategories>('GET', '/api/facility/categories'),
+  setFacilityCategories: (body: FacilityCategoriesBody) => request<FacilityCategories>('PUT', '/api/facility/categories', body),
 
   lockouts: () => request<Lockout[]>('GET', '/api/lockouts'),
   liftLockout: (id: string) => request<unknown>('DELETE', `/api/lockouts/${enc(id)}`),
+
+  /** Meetings (docs/api.md "Meetings"): a board's list newest first, one meeting, start, close, its summary. */
+  meetings: (boardId: string) => request<Meeting[]>('GET', `/api/boards/${enc(boardId)}/meetings`),
+  meeting: (id: string) => request<Meeting>('GET', `/api/meetings/${enc(id)}`),
+  startMeeting: (boardId: string) => request<Meeting>('POST', `/api/boards/${enc(boardId)}/meetings`, {}),
+  closeMeeting: (id: string, body: MeetingCloseBody) => request<Meeting>('POST', `/api/meetings/${enc(id)}/close`, body),
+  meetingSummary: (id: string) => request<MeetingSummary>('GET', `/api/meetings/${enc(id)}/summary`),
+
+  /** Staff merge a duplicate idea into another, and take it back (docs/api.md, "Tidying ideas"). */
+  mergeIdea: (boardId: string, ideaId: string, into: string) =>
+    request<IdeaMergeAnswer>('POST', `/api/boards/${enc(boardId)}/ideas/${enc(ideaId)}/merge`, { into }),
+  unmergeIdea: (boardId: string, ideaId: string) =>
+    request<IdeaMergeAnswer>('POST', `/api/boards/${enc(boardId)}/ideas/${enc(ideaId)}/unmerge`, {}),
 
   joinInfo: (code: string) => request<JoinInfo>('GET', `/api/join/${enc(code)}`),
   join: (body: JoinBody) => request<Me>('POST', '/api/join', body),

@@ -7,6 +7,14 @@
 const circle = (cx: number, cy: number, r: number) => `M${cx + r} ${cy}a${r} ${r} 0 1 1-${2 * r} 0 ${r} ${r} 0 0 1 ${2 * r} 0z`;
 
 export const icons = {
+  // Votes and tidying (issue 9, items 6 and 7)
+  merge: [circle(18, 18, 3), circle(6, 6, 3), 'M6 21V9a9 9 0 0 0 9 9'],
+  park: ['M3 3h18a1 1 0 0 1 1 1v3a1 1 0 0 1-1 1H3a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1z', 'M4 8v11a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V8', 'M10 12h4'],
+  category: ['M12.586 2.586A2 2 0 0 0 11.172 2H4a2 2 0 0 0-2 2v7.172a2 2 0 0 0 .586 1.414l8.704 8.704a2.426 2.426 0 0 0 3.42 0l6.58-6.58a2.426 2.426 0 0 0 0-3.42z', circle(7.5, 7.5, 1)],
+  pass: ['M5 4l10 8-10 8V4z', 'M19 5v14'],
+  minus: ['M5 12h14'],
+  ranking: [circle(12, 8, 6), 'M15.477 12.89 17 22l-5-3-5 3 1.523-9.11'],
+  tidy: ['M12.83 2.18a2 2 0 0 0-1.66 0L2.6 6.08a1 1 0 0 0 0 1.83l8.58 3.91a2 2 0 0 0 1.66 0l8.58-3.9a1 1 0 0 0 0-1.83z', 'M22 17.65l-9.17 4.16a2 2 0 0 1-1.66 0L2 17.65', 'M22 12.65l-9.17 4.16a2 2 0 0 1-1.66 0L2 12.65'],
   next: ['M5 12h14', 'M12 5l7 7-7 7'],
   back: ['M19 12H5', 'M12 19l-7-7 7-7'],
   join: ['M15 3h4a2 2 0 0 1 2 2v14a2 2 0 0 1-2 2h-4', 'M10 17l5-5-5-5', 'M15 12H3'],
@@ -87,6 +95,44 @@ export const icons = {
     'M6.61 6.61A13.53 13.53 0 0 0 2 12s3 7 10 7a9.74 9.74 0 0 0 5.39-1.61',
     'M2 2l20 20',
   ],
+  // Roster and settings (issue 9, item 2): Lucide's printer, arrow-up, arrow-down, circle-pause,
+  // circle-play and sliders-horizontal.
+  print: ['M6 9V2h12v7', 'M6 18H4a2 2 0 0 1-2-2v-5a2 2 0 0 1 2-2h16a2 2 0 0 1 2 2v5a2 2 0 0 1-2 2h-2', 'M6 14h12v8H6z'],
+  moveUp: ['M12 19V5', 'M5 12l7-7 7 7'],
+  moveDown: ['M12 5v14', 'M19 12l-7 7-7-7'],
+  deactivate: [circle(12, 12, 10), 'M10 15V9', 'M14 15V9'],
+  reactivate: [circle(12, 12, 10), 'M10 8l6 4-6 4z'],
+  settings: ['M21 4h-7', 'M10 4H3', 'M21 12h-9', 'M8 12H3', 'M21 20h-5', 'M12 20H3', 'M14 2v4', 'M8 10v4', 'M16 18v4'],
+  // The facilitator's screen and meetings (issue 9, items 1, 3, 8, 11): Lucide's qr-code,
+  // presentation, play, circle-stop, calendar, users and user-check.
+  qr: [
+    'M4 3h3a1 1 0 0 1 1 1v3a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1z',
+    'M17 3h3a1 1 0 0 1 1 1v3a1 1 0 0 1-1 1h-3a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1z',
+    'M4 16h3a1 1 0 0 1 1 1v3a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1v-3a1 1 0 0 1 1-1z',
+    'M21 16h-3a2 2 0 0 0-2 2v3',
+    'M21 21v.01',
+    'M12 7v3a2 2 0 0 1-2 2H7',
+    'M3 12h.01',
+    'M12 3h.01',
+    'M12 16v.01',
+    'M16 12h1',
+    'M21 12v.01',
+    'M12 21v-1',
+  ],
+  projector: ['M2 3h20', 'M21 3v11a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V3', 'M7 21l5-5 5 5'],
+  meetingStart: ['M6 3l14 9-14 9z'],
+  meetingEnd: [circle(12, 12, 10), 'M9 9h6v6H9z'],
+  meetings: ['M8 2v4', 'M16 2v4', 'M5 4h14a2 2 0 0 1 2 2v14a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z', 'M3 10h18'],
+  together: ['M16 21v-2a4 4 0 0 0-4-4H6a4 4 0 0 0-4 4v2', circle(9, 7, 4), 'M22 21v-2a4 4 0 0 0-3-3.87', 'M16 3.13a4 4 0 0 1 0 7.75'],
+  supporter: ['M16 21v-2a4 4 0 0 0-4-4H6a4 4 0 0 0-4 4v2', circle(9, 7, 4), 'M16 11l2 2 4-4'],
+  // The meeting timer (issue 9, item 5): Lucide's timer, pause, play, square, plus, volume-2, volume-x.
+  timer: ['M10 2h4', 'M12 14l3-3', circle(12, 14, 8)],
+  timerPause: ['M6 4h4v16H6z', 'M14 4h4v16h-4z'],
+  timerResume: ['M6 3l14 9-14 9z'],
+  timerStop: ['M5 5h14v14H5z'],
+  timerAdd: ['M12 5v14', 'M5 12h14'],
+  soundOn: ['M11 5L6 9H2v6h4l5 4z', 'M15.54 8.46a5 5 0 0 1 0 7.07', 'M19.07 4.93a10 10 0 0 1 0 14.14'],
+  soundOff: ['M11 5L6 9H2v6h4l5 4z', 'M22 9l-6 6', 'M16 9l6 6'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type IconName = keyof typeof icons;

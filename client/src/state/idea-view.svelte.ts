@@ -49,6 +49,10 @@ export class IdeaView {
   get mergedInto(): string | null {
     return this.#mergedInto;
   }
+  /** How much staff helped (spec 5 `help`); 'none' for an idea its author wrote alone. */
+  get help(): Idea['help'] {
+    return this.#help;
+  }
   /** Everyone's dots on this idea. */
   get tally(): number {
     return this.#tally;

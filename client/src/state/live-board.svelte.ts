@@ -4,7 +4,7 @@
  * (names, categories, settings) from `GET /api/boards/:id/context`.
  */
 import * as Y from 'yjs';
-import type { ActorRole, BoardContext, Me } from '../../../shared/api';
+import type { ActorRole, BoardContext, Me, Person } from '../../../shared/api';
 import { DEFAULT_CATEGORIES, type Category } from '../../../shared/categories';
 import { api, ApiRequestError } from '../lib/api';
 import { recallBoard, recallContext, rememberContext } from '../lib/board-memory';
@@ -46,6 +46,11 @@ export class LiveBoard {
   /** A board setting kept in the database, not in the document. */
   get allowAnonymous(): boolean {
     return this.#context?.board.allowAnonymous ?? this.#allowAnonymousFallback;
+  }
+
+  /** Everyone the board may name (roster, the board's guests, staff); empty until the context arrives. */
+  get people(): readonly Person[] {
+    return this.#context?.people ?? [];
   }
 
   /** The facility's work areas; the defaults until the context arrives. */
