@@ -9,6 +9,8 @@ export type Route =
   | { name: 'board'; id: string }
   | { name: 'staffLogin' }
   | { name: 'staff' }
+  /** A meeting's printable summary (issue 9, item 11). */
+  | { name: 'meetingSummary'; id: string }
   /** The name cards to print (issue 9, item 2); `boardId`: whose join QR they carry. */
   | { name: 'nameCards'; boardId: string | null }
   | { name: 'setup'; token: string }
@@ -22,6 +24,7 @@ export function matchRoute(path: string, search: URLSearchParams): Route {
   if (first === 'b' && second && parts.length === 2) return { name: 'board', id: second };
   if (first === 'staff' && parts.length === 1) return { name: 'staff' };
   if (first === 'staff' && second === 'login' && third === undefined) return { name: 'staffLogin' };
+  if (first === 'staff' && second === 'meetings' && third && parts[3] === 'summary' && parts.length === 4) return { name: 'meetingSummary', id: third };
   if (first === 'staff' && second === 'name-cards' && third === undefined) return { name: 'nameCards', boardId: search.get('board') || null };
   if (first === 'setup' && parts.length === 1) return { name: 'setup', token: search.get('token') ?? '' };
   return { name: 'notFound' };
