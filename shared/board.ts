@@ -341,6 +341,19 @@ export function createProject(doc: Y.Doc, project: NewProject): void {
   });
 }
 
+/**
+ * Takes a project back (staff undoing "make a project"): the project goes and its idea gets back
+ * the status it had, in one transaction.
+ */
+export function removeProject(doc: Y.Doc, projectId: string, ideaStatus: IdeaStatus = 'open'): void {
+  doc.transact(() => {
+    const { projects, ideas } = boardRoots(doc);
+    const ideaId = projectMap(doc, projectId)?.get('ideaId');
+    projects.delete(projectId);
+    if (typeof ideaId === 'string') ideas.get(ideaId)?.set('status', ideaStatus);
+  });
+}
+
 function projectMap(doc: Y.Doc, projectId: string): Y.Map<unknown> | undefined {
   const map = boardRoots(doc).projects.get(projectId);
   return map instanceof Y.Map ? map : undefined;

@@ -17,6 +17,10 @@ import {
   boardRoots,
   castVote,
   createProject,
+  passesOf,
+  removeProject,
+  setPass,
+  type IdeaStatus,
   deleteIdea,
   dotsUsed,
   editIdea,
@@ -35,7 +39,7 @@ import {
   type Meta,
   type Phase,
 } from '../../../shared/board';
-import { IDEA_TEXT_MAX, PROJECT_TITLE_MAX, STEP_TEXT_MAX } from '../../../shared/limits';
+import { IDEA_TEXT_MAX, PROJECT_TITLE_MAX, STEP_TEXT_MAX, VOTE_BUDGET_MAX, VOTE_BUDGET_MIN } from '../../../shared/limits';
 import { newId } from '../../../shared/ids';
 import { can, checkChange, isAuthor, type RuleActor } from '../../../shared/permissions';
 import { transactUnlinked } from '../lib/unlinked-write';
@@ -43,6 +47,15 @@ import { IdeaView, newestFirst } from './idea-view.svelte';
 import { oldestFirst, ProjectView } from './project-view.svelte';
 
 type Events = Y.YEvent<Y.AbstractType<unknown>>[];
+
+/** Voting so far, in counts only (never who chose what): `passed` people count as done. */
+export interface VoteProgress {
+  all: number;
+  some: number;
+  none: number;
+  passed: number;
+  total: number;
+}
 
 /** Who a staff member writes an idea for, and how much they helped (spec 5 `help`). */
 export interface OnBehalf {
@@ -63,6 +76,9 @@ export class BoardState {
   #meta = $state.raw<Meta>();
   #dotsUsed = $state(0);
   #unobserve: (() => void)[] = [];
+  /** Who passes on the vote; and a count that moves with every change of anyone's dots. */
+  #passes = $state.raw<ReadonlySet<string>>(new Set());
+  #votesVersion = $state(0);
 
   constructor(doc: Y.Doc, actor: Pick<RuleActor, 'id' | 'role'>) {
     this.doc = doc;
@@ -74,9 +90,11 @@ export class BoardState {
     this.#observe(this.#roots.thanks, (events) => this.#onThanks(events));
     this.#observe(this.#roots.projects, (events) => this.#onProjects(events));
     this.#observe(this.#roots.meta, () => (this.#meta = readMeta(doc)));
+    this.#observe(this.#roots.passes, () => (this.#passes = passesOf(doc)));
     this.#onIdeas([]);
     this.#onProjects([]);
     this.#dotsUsed = dotsUsed(doc, actor.id);
+    this.#passes = passesOf(doc);
   }
 
   get actor(): RuleActor {
@@ -267,12 +285,20 @@ export class BoardState {
 
   // Projects
 
-  /** Staff turn an idea into a project named after it; answers the project's id. */
-  makeProject(ideaId: string): string | null {
+  /**
+   * Staff turn an idea into a project, named after it unless given a title, with its first steps
+   * (blank lines left out), in one transaction; answers the project's id.
+   */
+  makeProject(ideaId: string, plan: { title?: string; steps?: readonly string[] } = {}): string | null {
     const idea = this.#views.get(ideaId);
     if (!idea || !this.canCreateProject) return null;
     const id = newId();
-    createProject(this.doc, { id, ideaId, title: idea.text.slice(0, PROJECT_TITLE_MAX) });
+    const title = (plan.title?.trim() || idea.text).slice(0, PROJECT_TITLE_MAX);
+    const steps = (plan.steps ?? []).map((step) => step.trim().slice(0, STEP_TEXT_MAX)).filter((step) => step !== '');
+    this.doc.transact(() => {
+      createProject(this.doc, { id, ideaId, title });
+      for (const text of steps) addStep(this.doc, id, { id: newId(), text });
+    });
     return id;
   }
 
@@ -329,6 +355,106 @@ export class BoardState {
   tickStep(projectId: string, stepId: string, done: boolean): void {
     const project = this.#projectViews.get(projectId);
     if (project && this.canEditSteps(project)) tickStep(this.doc, projectId, stepId, this.#actor.id, done);
+  }
+
+  // Votes and tidying (issue 9, items 6 and 7: helper "tidy")
+
+  /** Whether this person passes on the vote ("I'll pass this time"). */
+  get passing(): boolean {
+    return this.#passes.has(this.#actor.id);
+  }
+  /** Participants and guests pass, in the vote phase (spec 6 as extended in docs/permissions.md). */
+  get canPass(): boolean {
+    return can.pass(this.actor, this.meta.phase);
+  }
+  setPassing(passing: boolean): boolean {
+    if (!this.canPass) return false;
+    setPass(this.doc, this.#actor.id, passing);
+    return true;
+  }
+  /** Staff start a vote afresh: nobody passes any more. */
+  clearPasses(): void {
+    if (!this.canRunMeeting) return;
+    this.doc.transact(() => {
+      for (const actorId of this.#passes) setPass(this.doc, actorId, false);
+    });
+  }
+
+  /**
+   * How far voting has got, for staff: of `people` (participants and guests here) and everyone else
+   * who has placed dots, how many placed all their dots or passed, some, or none. Counts only.
+   */
+  voteProgress(people: Iterable<string>, isStaff: (actorId: string) => boolean): VoteProgress {
+    void this.#votesVersion;
+    const budget = this.meta.voteBudget;
+    const everyone = new Set(people);
+    this.#roots.votes.forEach((_, voterId) => everyone.add(voterId));
+    for (const actorId of this.#passes) everyone.add(actorId);
+    const progress: VoteProgress = { all: 0, some: 0, none: 0, passed: 0, total: 0 };
+    for (const actorId of everyone) {
+      if (isStaff(actorId)) continue;
+      const used = dotsUsed(this.doc, actorId);
+      progress.total++;
+      if (used >= budget) progress.all++;
+      else if (this.#passes.has(actorId)) progress.passed++;
+      else if (used > 0) progress.some++;
+      else progress.none++;
+    }
+    return progress;
+  }
+
+  /** A merged idea takes no dots: its vote button goes. */
+  canVoteOn(idea: IdeaView): boolean {
+    return idea.mergedInto === null;
+  }
+
+  /** Staff set the dots each person has (the budget), within the limits. */
+  setBudget(voteBudget: number): void {
+    if (!this.canRunMeeting) return;
+    const next = Math.round(Math.min(VOTE_BUDGET_MAX, Math.max(VOTE_BUDGET_MIN, voteBudget)));
+    if (next !== this.meta.voteBudget) setMeta(this.doc, { voteBudget: next });
+  }
+
+  /** Staff park an idea (保留) or bring it back; answers the status it had, for undo. */
+  setStatus(ideaId: string, status: IdeaStatus): IdeaStatus | null {
+    const idea = this.#views.get(ideaId);
+    if (!idea || !this.canCurate || idea.status === status) return null;
+    const was = idea.status;
+    this.#write(idea.anonymous, (doc) => editIdea(doc, ideaId, { status }));
+    return was;
+  }
+
+  /** Staff set an idea's category ('' for none); answers the one it had, for undo. */
+  setCategory(ideaId: string, category: string): string | null {
+    const idea = this.#views.get(ideaId);
+    if (!idea || !this.canCurate || idea.category === category) return null;
+    const was = idea.category;
+    this.#write(idea.anonymous, (doc) => editIdea(doc, ideaId, { category }));
+    return was;
+  }
+
+  /**
+   * Whether undoing "make a project" is still only taking back what was made: nobody leads or
+   * joined it, its title and steps are as they were made and no step is ticked.
+   */
+  canUndoProject(projectId: string, made: { title: string; steps: number }): boolean {
+    const project = this.#projectViews.get(projectId);
+    return (
+      !!project &&
+      this.canCreateProject &&
+      project.leadId === '' &&
+      project.members.length === 0 &&
+      project.title === made.title &&
+      project.steps.length === made.steps &&
+      project.steps.every((step) => !step.done)
+    );
+  }
+
+  /** Takes a project back and reopens its idea (undo of `makeProject`). */
+  undoProject(projectId: string, made: { title: string; steps: number }): boolean {
+    if (!this.canUndoProject(projectId, made)) return false;
+    removeProject(this.doc, projectId, 'open');
+    return true;
   }
 
   destroy(): void {
@@ -397,6 +523,7 @@ export class BoardState {
     const { ideas, mine } = this.#touchedByActors(this.#roots.votes, events);
     for (const id of ideas ?? this.#views.keys()) this.#views.get(id)?.setVotes(this.#tallyOf(id), this.#myDotsOn(id));
     if (mine) this.#dotsUsed = dotsUsed(this.doc, this.#actor.id);
+    this.#votesVersion++;
   }
 
   #onThanks(events: Events): void {

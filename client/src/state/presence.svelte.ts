@@ -11,6 +11,8 @@ export interface PersonView {
   id: string;
   name: string;
   avatar: string;
+  /** From the awareness state, when it says (staff are not counted in vote progress). */
+  role?: string;
 }
 
 export class Presence {
@@ -57,16 +59,18 @@ export class Presence {
 
   #remember(person: PersonView): void {
     const known = this.#known.get(person.id);
-    if (!known || known.name !== person.name || known.avatar !== person.avatar) this.#known.set(person.id, person);
+    if (!known || known.name !== person.name || known.avatar !== person.avatar || (person.role !== undefined && known.role !== person.role)) {
+      this.#known.set(person.id, person);
+    }
   }
 }
 
 function readUser(state: Record<string, unknown>): PersonView | null {
   const user = state.user;
   if (typeof user !== 'object' || user === null) return null;
-  const { id, name, avatar } = user as Record<string, unknown>;
+  const { id, name, avatar, role } = user as Record<string, unknown>;
   if (typeof id !== 'string' || typeof name !== 'string' || !id || !name) return null;
-  return { id, name, avatar: typeof avatar === 'string' ? avatar : '' };
+  return { id, name, avatar: typeof avatar === 'string' ? avatar : '', ...(typeof role === 'string' ? { role } : {}) };
 }
 
 function sameIds(next: Map<string, PersonView>, current: readonly PersonView[]): boolean {
