@@ -87,7 +87,7 @@ export function clampDuration(ms: number): number {
 /** Starts (or restarts) the timer: `durationMs` from server time `now`. */
 export function startTimer(doc: Y.Doc, { durationMs, label, now }: { durationMs: number; label: string; now: number }): void {
   const length = clampDuration(durationMs);
-  writeTimer(doc, { endsAt: Math.round(now) + length, label, paused: false, pausedAt: null, durationMs: length });
+  writeTimer(doc, { endsAt: wholeSecond(now + length), label, paused: false, pausedAt: null, durationMs: length });
 }
 
 /** Stops the clock where it is; does nothing to a timer that is not running. */
@@ -102,7 +102,16 @@ export function resumeTimer(doc: Y.Doc, { now }: { now: number }): void {
   const timer = readTimer(doc);
   if (timer.endsAt === null || !timer.paused) return;
   const left = remainingMs(timer, now) ?? 0;
-  writeTimer(doc, { endsAt: Math.round(now) + left, paused: false, pausedAt: null });
+  writeTimer(doc, { endsAt: wholeSecond(now + left), paused: false, pausedAt: null });
+}
+
+/**
+ * A running timer ends on a whole second of server time, so its display changes on the same
+ * boundaries every screen ticks on (client/src/state/timer.svelte.ts): all flip together. This
+ * moves an end by half a second at most.
+ */
+function wholeSecond(ms: number): number {
+  return Math.round(ms / 1000) * 1000;
 }
 
 /**
@@ -113,7 +122,8 @@ export function addMinute(doc: Y.Doc, { now }: { now: number }): void {
   const timer = readTimer(doc);
   if (timer.endsAt === null) return;
   const from = timer.paused ? (timer.pausedAt ?? Math.round(now)) : Math.round(now);
-  const endsAt = Math.min(Math.max(timer.endsAt, from) + MINUTE_MS, from + TIMER_DURATION_MAX_MS);
+  const base = timer.endsAt >= from ? timer.endsAt : timer.paused ? from : wholeSecond(from);
+  const endsAt = Math.min(base + MINUTE_MS, from + TIMER_DURATION_MAX_MS);
   const durationMs = Math.min(TIMER_DURATION_MAX_MS, (timer.durationMs ?? Math.max(0, timer.endsAt - from)) + MINUTE_MS);
   writeTimer(doc, { endsAt, durationMs, ...(timer.paused && timer.pausedAt === null ? { pausedAt: from } : {}) });
 }

@@ -38,6 +38,7 @@ export class ServerClock {
   #outstanding = new Map<number, { wall: number; monotonic: number }>();
   #nextRequest = 1;
   #sources: ClockSources;
+  #listeners = new Set<() => void>();
 
   constructor(sources: ClockSources = { wall: () => Date.now(), monotonic: () => performance.now() }) {
     this.#sources = sources;
@@ -74,8 +75,20 @@ export class ServerClock {
     this.#outstanding.delete(requestId);
     const roundTrip = Math.max(0, this.#sources.monotonic() - sent.monotonic);
     const sample = { offset: serverTime - (sent.wall + roundTrip / 2), roundTrip };
-    if (this.#best === null || sample.roundTrip < this.#best.roundTrip || !agree(sample, this.#best)) this.#best = sample;
+    if (this.#best === null || sample.roundTrip < this.#best.roundTrip || !agree(sample, this.#best)) {
+      this.#best = sample;
+      for (const listener of this.#listeners) listener();
+    }
     return sample;
+  }
+
+  /**
+   * Calls `listener` whenever the offset changes (a better sample, or the device's clock was set),
+   * so a screen can redraw at once instead of at its next tick. Returns the unsubscribe.
+   */
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 }
 
