@@ -14,6 +14,7 @@ import {
   deleteIdea,
   editIdea,
   giveThanks,
+  removeProject,
   setLead,
   setMember,
   tickStep,
@@ -126,5 +127,39 @@ describe('[spec 7] history events', () => {
       { type: 'board.changed', actor: 'staff', data: { field: 'title', from: 'permissions', to: '新しい題' } },
       { type: 'board.changed', actor: 'staff', data: { field: 'voteBudget', from: 3, to: 5 } },
     ]);
+  });
+
+  it('records every tidying step and its undo (issue 9, item 7): park and back, a category, a project made and taken back', async () => {
+    const scene = await scenes.open();
+    const { staff } = scene;
+    await scene.posts(scene.aoi, 'idea-1');
+    const before = (await eventsOf(scene)).length;
+    await scene.allowed(staff, 'staff park idea-1', (doc) => editIdea(doc, 'idea-1', { status: 'parked' }), (view) => view.board.ideas['idea-1']?.status === 'parked');
+    await scene.allowed(staff, 'staff bring it back', (doc) => editIdea(doc, 'idea-1', { status: 'open' }), (view) => view.board.ideas['idea-1']?.status === 'open');
+    await scene.allowed(staff, 'staff set a category', (doc) => editIdea(doc, 'idea-1', { category: 'packing' }), (view) => view.board.ideas['idea-1']?.category === 'packing');
+    await scene.allowed(staff, 'staff make a project with two steps', (doc) => doc.transact(() => {
+      createProject(doc, { id: 'p1', ideaId: 'idea-1', title: '箱' });
+      addStep(doc, 'p1', { id: 's1', text: '買う' });
+      addStep(doc, 'p1', { id: 's2', text: 'はる' });
+    }), (view) => view.board.projects.p1?.steps.length === 2);
+    await scene.allowed(staff, 'staff take the project back', (doc) => removeProject(doc, 'p1'), (view) => view.board.projects.p1 === undefined);
+    await eventually(async () => {
+      const events = (await eventsOf(scene)).slice(before);
+      expect(events.slice(0, 3)).toEqual([
+        { type: 'idea.status', actor: 'staff', ideaId: 'idea-1', data: { from: 'open', to: 'parked' } },
+        { type: 'idea.status', actor: 'staff', ideaId: 'idea-1', data: { from: 'parked', to: 'open' } },
+        { type: 'idea.edited', actor: 'staff', ideaId: 'idea-1', data: { field: 'category', from: '', to: 'packing' } },
+      ]);
+      // Within one transaction the entries' order is Yjs's; the events are these, once each.
+      expect(events).toHaveLength(9);
+      expect(events.slice(3)).toEqual(expect.arrayContaining([
+        { type: 'idea.status', actor: 'staff', ideaId: 'idea-1', data: { from: 'open', to: 'project' } },
+        { type: 'project.created', actor: 'staff', ideaId: 'idea-1', projectId: 'p1', data: { title: '箱', status: 'planning' } },
+        { type: 'step.added', actor: 'staff', ideaId: 'idea-1', projectId: 'p1', stepId: 's1', data: { text: '買う' } },
+        { type: 'step.added', actor: 'staff', ideaId: 'idea-1', projectId: 'p1', stepId: 's2', data: { text: 'はる' } },
+        { type: 'idea.status', actor: 'staff', ideaId: 'idea-1', data: { from: 'project', to: 'open' } },
+        { type: 'project.deleted', actor: 'staff', ideaId: 'idea-1', projectId: 'p1', data: { title: '箱' } },
+      ]));
+    });
   });
 });
