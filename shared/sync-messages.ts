@@ -103,8 +103,11 @@ export const MESSAGE_NOTICE = 102;
 /** The query parameter with which a client asks for notices (`?notices=1`). */
 export const NOTICES_PARAM = 'notices';
 
-/** `settings`: the board's row changed (its join code was rotated, say): refetch it. */
-export const NOTICE_KINDS = ['settings'] as const;
+/**
+ * `settings`: the board's row changed (its join code was rotated, say): refetch it. `meeting`: a
+ * meeting on the board started or closed.
+ */
+export const NOTICE_KINDS = ['settings', 'meeting'] as const;
 export type BoardNotice = (typeof NOTICE_KINDS)[number];
 
 export function encodeNotice(notice: BoardNotice): Uint8Array {

@@ -41,6 +41,8 @@ export function meetingRoutes({ db, registry, log }: AppDeps) {
       const meeting = await store.start(board.id, session.staff.id);
       if (!meeting) throw apiError(409, 'A meeting is already open on this board; close it first');
       tracker.watch(meeting.id, board.id);
+      // The projector opens the meeting with what got done since the last one (docs/protocol.md, "notice").
+      registry.notify(board.id, 'meeting', (actor) => actor.role === 'staff' || actor.role === 'viewer');
       return c.json(toMeeting(meeting), 201);
     })
 
@@ -77,6 +79,7 @@ export function meetingRoutes({ db, registry, log }: AppDeps) {
       });
       if (!closed) throw apiError(409, 'This meeting is closed already');
       tracker.stop(meeting.id);
+      registry.notify(meeting.boardId, 'meeting', (actor) => actor.role === 'staff' || actor.role === 'viewer');
       return c.json(toMeeting(closed));
     })
 

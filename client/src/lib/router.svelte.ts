@@ -7,12 +7,13 @@ export type Route =
   | { name: 'home' }
   | { name: 'join'; code: string }
   | { name: 'board'; id: string }
+  | { name: 'present'; id: string }
   | { name: 'staffLogin' }
   | { name: 'staff' }
-  /** A meeting's printable summary (issue 9, item 11). */
-  | { name: 'meetingSummary'; id: string }
   /** The name cards to print (issue 9, item 2); `boardId`: whose join QR they carry. */
   | { name: 'nameCards'; boardId: string | null }
+  /** A meeting's printable summary (issue 9, item 11). */
+  | { name: 'meetingSummary'; id: string }
   | { name: 'setup'; token: string }
   | { name: 'notFound' };
 
@@ -22,6 +23,7 @@ export function matchRoute(path: string, search: URLSearchParams): Route {
   if (parts.length === 0) return { name: 'home' };
   if (first === 'join' && second && parts.length === 2) return { name: 'join', code: second };
   if (first === 'b' && second && parts.length === 2) return { name: 'board', id: second };
+  if (first === 'b' && second && third === 'present' && parts.length === 3) return { name: 'present', id: second };
   if (first === 'staff' && parts.length === 1) return { name: 'staff' };
   if (first === 'staff' && second === 'login' && third === undefined) return { name: 'staffLogin' };
   if (first === 'staff' && second === 'meetings' && third && parts[3] === 'summary' && parts.length === 4) return { name: 'meetingSummary', id: third };

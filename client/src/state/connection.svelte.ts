@@ -14,8 +14,9 @@ import { WebsocketProvider } from 'y-websocket';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import type { Me } from '../../../shared/api';
 import { CloseCode } from '../../../shared/close-codes';
-import { ACKS_PARAM } from '../../../shared/sync-messages';
+import { ACKS_PARAM, NOTICES_PARAM } from '../../../shared/sync-messages';
 import { api, ApiRequestError } from '../lib/api';
+import { onBoardNotice } from '../lib/board-notices';
 import { countingWebSocket, extendRelay } from '../lib/relay-extensions';
 import { ServerClock } from '../lib/server-clock';
 import { SaveState } from './save-state.svelte';
@@ -30,8 +31,12 @@ export type ConnectionState =
   | { state: 'offline' }
   | { state: 'refused'; reason: RefusedReason };
 
-/** Every socket asks for acks; the token joins it in `params`. */
-const EXTENSIONS = { [ACKS_PARAM]: '1' } as const;
+/**
+ * Every socket asks for acks and for notices (the relay sends notices to staff and projectors
+ * only: the join code on the staff screen follows them, state/join-code.svelte.ts); the token
+ * joins them in `params`.
+ */
+const EXTENSIONS = { [ACKS_PARAM]: '1', [NOTICES_PARAM]: '1' } as const;
 
 /** Refresh this long before the token expires, so a reconnect never carries a stale one. */
 const REFRESH_MARGIN_MS = 90_000;
@@ -92,6 +97,8 @@ export class BoardConnection {
       role: me.role,
     });
     this.#cleanup.push(extendRelay(this.provider, { saves: this.saves, clock: this.clock }));
+    // A notice that nobody on this page listens to is still a known message, not an error.
+    this.#cleanup.push(onBoardNotice(this.provider, () => {}));
     this.#listen();
     void this.#start();
   }
