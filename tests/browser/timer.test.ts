@@ -10,7 +10,7 @@
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { readMeta } from '../../shared/board';
-import { startTimer } from '../../shared/timer';
+import { restoreTimer, startTimer } from '../../shared/timer';
 import {
   boardFlows,
   browserAvailable,
@@ -141,12 +141,15 @@ describe.skipIf(!browserAvailable())('the meeting timer and the phases', () => {
 
   it('ends gently: 「時間です」, and the composer still opens and posts', { timeout: 60_000 }, async () => {
     const { t, flows, board, staff, hana } = await meeting('ja', 'おわりのボード', { skewMs: -FIVE_MINUTES });
-    // A staff client sets a two-second timer directly (the panel's shortest is a minute).
+    // A staff client starts a minute, then brings its end to two seconds from now (the panel's
+    // shortest is a minute); the phone sees it running first, then run out.
     const client = connectBoard(suite.server.url, board.id, (await suite.api.boardToken(board.id)).token);
     try {
       await client.synced;
-      startTimer(client.doc, { durationMs: 2_000, label: '', now: Date.now() });
-      expect(readMeta(client.doc).timer.durationMs).toBe(2_000);
+      startTimer(client.doc, { durationMs: 60_000, label: '', now: Date.now() });
+      await headerTimer(hana.page).and(hana.page.locator('[data-state="running"]')).waitFor();
+      const timer = readMeta(client.doc).timer;
+      restoreTimer(client.doc, { ...timer, endsAt: Math.ceil((Date.now() + 2_000) / 1000) * 1000 });
       await headerTimer(hana.page).and(hana.page.locator('[data-state="ended"]')).waitFor();
     } finally {
       client.close();
