@@ -73,6 +73,11 @@ describe.skipIf(!browserAvailable())('[issue 9] the facilitator’s screen', () 
     await aoiDevice.page.waitForURL('**/b/*');
     await waitUntilLive(aoiDevice.page);
     await eventually(async () => expect(expectOk(await api.get<Meeting>(`/api/meetings/${open!.id}`)).attendance).toEqual([aoi.id]));
+    // A guest comes too, after the staff page was opened: the close dialog still lists her.
+    const guest = await suite.person({ viewport: PHONE, locale });
+    await flows.guestJoins(guest.page, board.joinCode!, 'はな');
+    await eventually(async () => expect(expectOk(await api.get<Meeting>(`/api/meetings/${open!.id}`)).attendance).toHaveLength(2));
+    await guest.close();
 
     // Staff write down what aoi said: the idea is hers on her own screen, with no mark there.
     const text = '道具に名前のシールをはる';
@@ -147,14 +152,17 @@ describe.skipIf(!browserAvailable())('[issue 9] the facilitator’s screen', () 
     await panel.getByRole('button', { name: t('facilitator.unfold'), exact: true }).click();
     await phases.waitFor();
 
-    // Close: ken was there too (on aoi's tablet, say); staff tick him.
+    // Close: ken was there too (on aoi's tablet, say); staff tick him, and untick the guest.
     await panel.getByRole('button', { name: t('meetings.close'), exact: true }).click();
     const closing = page.getByRole('dialog', { name: t('meetings.closeTitle') });
     const aoiBox = closing.getByRole('checkbox', { name: /あおい/ });
     await aoiBox.waitFor();
     expect(await aoiBox.isChecked()).toBe(true);
+    expect(await closing.getByRole('checkbox', { name: /はな/ }).isChecked()).toBe(true);
     expect(await closing.getByRole('checkbox', { name: /けん/ }).isChecked()).toBe(false);
+    // はな only looked in by mistake: staff untick her.
     await closing.getByRole('checkbox', { name: /けん/ }).check();
+    await closing.getByRole('checkbox', { name: /はな/ }).uncheck();
     await closing.getByRole('group', { name: t('meetings.attendance', { count: 2 }) }).waitFor();
     await screenshot(page, 'facilitator-close-tablet-820x1180');
     await expectAxeClean(page, 'the attendance dialog');
