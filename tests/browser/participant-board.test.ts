@@ -198,7 +198,7 @@ describe.skipIf(!browserAvailable())('the participant board, live on three devic
     // Participants cannot make projects; staff can, from the idea's card.
     await idea(ken.page, '道具に名前シールをはる').waitFor();
     expect(await button(idea(ken.page, '道具に名前シールをはる'), t('board.makeProject')).count()).toBe(0);
-    await button(idea(staff.page, '道具に名前シールをはる'), t('board.makeProject')).click();
+    await flows.staffMakesProject(staff.page, '道具に名前シールをはる');
     await idea(hana.page, '道具に名前シールをはる').getByText(t('board.status.project'), { exact: true }).waitFor();
 
     // Moving to the projects phase brings everyone to the projects view.

@@ -133,7 +133,7 @@ describe.skipIf(!browserAvailable())('the board at every size, and with axe', ()
       await screenshot(hana.page, `board-${locale}-360x740-bottom`);
 
       // A project, led and with a step ticked, in the projects view.
-      await staff.page.getByRole('article', { name: ideas[1]!, exact: true }).getByRole('button', { name: t('board.makeProject'), exact: true }).click();
+      await flows.staffMakesProject(staff.page, ideas[1]!);
       await flows.setPhase(staff.page, 'projects');
       const project = hana.page.getByRole('article', { name: ideas[1]! });
       await project.getByRole('button', { name: t('project.becomeLead'), exact: true }).click();

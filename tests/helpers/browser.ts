@@ -287,6 +287,16 @@ export function boardFlows(locale: AppLocale) {
       await group.getByRole('button', { name: t(`board.phase.${phase}`), exact: true }).click();
       await group.getByRole('button', { name: t(`board.phase.${phase}`), exact: true, pressed: true }).waitFor();
     },
+    /** Staff turn an idea into a project from its card's staff menu, keeping the suggested title. */
+    async staffMakesProject(page: Page, ideaText: string, steps: readonly string[] = []): Promise<void> {
+      const card = page.getByRole('article', { name: ideaText, exact: true });
+      await card.getByTestId('staff-menu').getByRole('button', { name: t('tidy.menu'), exact: true }).click();
+      await card.getByRole('button', { name: t('board.makeProject'), exact: true }).click();
+      const dialog = page.getByTestId('make-project-dialog');
+      for (const [index, step] of steps.entries()) await dialog.getByLabel(t('makeProject.step', { n: index + 1 }), { exact: true }).fill(step);
+      await dialog.getByRole('button', { name: t('makeProject.create'), exact: true }).click();
+      await dialog.getByRole('heading').waitFor({ state: 'detached' });
+    },
     /** Opens the ideas or the projects view with the buttons under the header. */
     async showView(page: Page, view: 'ideas' | 'projects'): Promise<void> {
       const views = page.getByRole('navigation', { name: t('board.views'), exact: true });
