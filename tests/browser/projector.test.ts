@@ -16,6 +16,7 @@ import type { BoardToken, Meeting, Participant } from '../../shared/api';
 import { addIdea, addStep, boardRoots, castVote, createProject, setLead, setMeta, tickStep } from '../../shared/board';
 import { DEFAULT_CATEGORIES } from '../../shared/categories';
 import { newId } from '../../shared/ids';
+import { MINUTE_MS, startTimer } from '../../shared/timer';
 import { expectOk, ApiClient } from '../helpers/api-client';
 import { browserAvailable, checkA11y, describeViolations, messagesFor, useBrowserSuite, type AppLocale, type Viewport } from '../helpers/browser';
 import { connectBoard, eventually, type BoardClient } from '../helpers/yjs-client';
@@ -238,8 +239,11 @@ describe.skipIf(!browserAvailable())('the projector view', () => {
       const { board, ids, staff, staffId } = await scene(`${locale === 'ja' ? '三十のアイデア' : 'Thirty ideas'} ${viewport.width}`, 30);
       setMeta(staff.doc, { phase: 'vote', votesHidden: true });
       ids.forEach((id, index) => castVote(staff.doc, staffId, id, (index * 7) % 6));
+      startTimer(staff.doc, { durationMs: 5 * MINUTE_MS, label: '', now: Date.now() });
       const page = await openProjector(board.id, viewport, locale);
       await expect.poll(() => page.getByTestId('present-idea').count()).toBe(30);
+      // The meeting timer, in the header, counting down.
+      await page.locator('[data-testid="timer"][data-state="running"]').waitFor();
       await mkdir(SHOTS, { recursive: true });
       await page.screenshot({ path: `${SHOTS}/ideas-${viewport.width}x${viewport.height}-${locale}.png` });
       await expectNoScrolling(page);
@@ -248,8 +252,10 @@ describe.skipIf(!browserAvailable())('the projector view', () => {
 
       setMeta(staff.doc, { votesHidden: false });
       await page.getByTestId('present-results').waitFor();
-      // Let the bars finish growing before the picture.
-      await page.waitForFunction(() => document.getAnimations().every((animation) => animation.playState !== 'running'));
+      // Let the bars finish growing before the picture (the timer's one-second transitions go on).
+      await page.waitForFunction(() =>
+        document.getAnimations().every((animation) => !(animation instanceof CSSAnimation) || animation.playState !== 'running'),
+      );
       await page.screenshot({ path: `${SHOTS}/results-${viewport.width}x${viewport.height}-${locale}.png` });
       await expectNoScrolling(page);
       violations = await checkA11y(page);
