@@ -88,6 +88,8 @@ describe.skipIf(!browserAvailable())('[issue 9] the facilitator’s screen', () 
     await composer.getByRole('radio', { name: t('onBehalf.help.scribed'), exact: true }).waitFor();
     expect(await composer.getByRole('radio', { name: t('onBehalf.help.scribed'), exact: true }).isChecked()).toBe(true);
     await composer.getByLabel(t('composer.label'), { exact: true }).fill(text);
+    await composer.getByRole('heading', { name: t('onBehalf.titleFor', { name: 'あおい' }) }).waitFor();
+    await screenshot(page, 'composer-on-behalf-1366x768');
     await composer.getByRole('button', { name: t('composer.post'), exact: true }).click();
     await composer.waitFor({ state: 'hidden' });
     const staffCard = page.getByRole('article', { name: text, exact: true });
