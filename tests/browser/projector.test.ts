@@ -3,12 +3,11 @@
  * shows how to join (QR and code), the ideas without counts while votes are hidden and the ranked
  * results after the reveal, follows a rotated join code at once, stops when the links are revoked,
  * and opens a meeting with what got done since the last one. axe-clean in Japanese and English;
- * 30 ideas fit 1920 × 1080 and 1280 × 720 without scrolling (screenshots in /tmp/shots-projector).
+ * 30 ideas fit 1920 × 1080 and 1280 × 720 without scrolling (screenshots in TEIAN_SCREENSHOT_DIR when it is set).
  *
  * The board's content is set up by real y-websocket clients (staff and participants), as their
  * screens would write it; the projector page is only looked at.
  */
-import { mkdir } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { encode } from 'uqr';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -18,10 +17,9 @@ import { DEFAULT_CATEGORIES } from '../../shared/categories';
 import { newId } from '../../shared/ids';
 import { MINUTE_MS, startTimer } from '../../shared/timer';
 import { expectOk, ApiClient } from '../helpers/api-client';
-import { browserAvailable, checkA11y, describeViolations, messagesFor, useBrowserSuite, type AppLocale, type Viewport } from '../helpers/browser';
+import { browserAvailable, checkA11y, describeViolations, messagesFor, screenshot, useBrowserSuite, type AppLocale, type Viewport } from '../helpers/browser';
 import { connectBoard, eventually, type BoardClient } from '../helpers/yjs-client';
 
-const SHOTS = process.env.TEIAN_SHOT_DIR ?? '/tmp/shots-projector';
 const FULL_HD: Viewport = { width: 1920, height: 1080 };
 const HD: Viewport = { width: 1280, height: 720 };
 const t = messagesFor('ja');
@@ -222,8 +220,7 @@ describe.skipIf(!browserAvailable())('the projector view', () => {
     await achievement.getByText(t('present.projectDone'), { exact: true }).waitFor();
     await achievement.getByText('ラベルを はる', { exact: true }).waitFor();
     await achievement.getByText('あおい', { exact: true }).waitFor();
-    await mkdir(SHOTS, { recursive: true });
-    await page.screenshot({ path: `${SHOTS}/celebration-1920x1080.png` });
+    await screenshot(page, 'projector-celebration-1920x1080');
     await expectNoScrolling(page);
     const violations = await checkA11y(page);
     expect(violations, describeViolations(violations)).toEqual([]);
@@ -244,8 +241,7 @@ describe.skipIf(!browserAvailable())('the projector view', () => {
       await expect.poll(() => page.getByTestId('present-idea').count()).toBe(30);
       // The meeting timer, in the header, counting down.
       await page.locator('[data-testid="timer"][data-state="running"]').waitFor();
-      await mkdir(SHOTS, { recursive: true });
-      await page.screenshot({ path: `${SHOTS}/ideas-${viewport.width}x${viewport.height}-${locale}.png` });
+      await screenshot(page, `projector-ideas-${viewport.width}x${viewport.height}-${locale}`);
       await expectNoScrolling(page);
       let violations = await checkA11y(page);
       expect(violations, describeViolations(violations)).toEqual([]);
@@ -256,7 +252,7 @@ describe.skipIf(!browserAvailable())('the projector view', () => {
       await page.waitForFunction(() =>
         document.getAnimations().every((animation) => !(animation instanceof CSSAnimation) || animation.playState !== 'running'),
       );
-      await page.screenshot({ path: `${SHOTS}/results-${viewport.width}x${viewport.height}-${locale}.png` });
+      await screenshot(page, `projector-results-${viewport.width}x${viewport.height}-${locale}`);
       await expectNoScrolling(page);
       violations = await checkA11y(page);
       expect(violations, describeViolations(violations)).toEqual([]);
@@ -268,7 +264,7 @@ describe.skipIf(!browserAvailable())('the projector view', () => {
     const page = await openProjector(board.id, HD);
     await page.getByTestId('present-pages').waitFor();
     await expect.poll(() => page.getByTestId('present-idea').count()).toBe(30);
-    await page.screenshot({ path: `${SHOTS}/paged-1280x720.png` });
+    await screenshot(page, 'projector-paged-1280x720');
     await expectNoScrolling(page);
   });
 });

@@ -11,12 +11,11 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { boardToJson, setMeta } from '../../shared/board';
 import { DEFAULT_CATEGORIES } from '../../shared/categories';
-import { boardFlows, browserAvailable, checkA11y, describeViolations, LAPTOP, PHONE, useBrowserSuite, type AppLocale } from '../helpers/browser';
+import { boardFlows, browserAvailable, checkA11y, describeViolations, LAPTOP, PHONE, screenshot, useBrowserSuite, type AppLocale } from '../helpers/browser';
 import { ADMIN } from '../helpers/server';
 import { connectBoard, eventually, type BoardClient } from '../helpers/yjs-client';
 
 const TABLET = { width: 820, height: 1180 };
-const SHOTS = '/tmp/shots-tidy';
 
 async function expectAxeClean(page: Page, what: string) {
   const violations = await checkA11y(page);
@@ -93,7 +92,7 @@ describe.skipIf(!browserAvailable())('[issue 9] votes and tidying', () => {
       expect(await aoi.page.getByTestId('ranking').count()).toBe(0);
       for (const size of [TABLET, LAPTOP]) {
         await staff.page.setViewportSize(size);
-        await staff.page.screenshot({ path: `${SHOTS}/staff-voting-${size.width}x${size.height}.png`, fullPage: true });
+        await screenshot(staff.page, `tidy-staff-voting-${size.width}x${size.height}`);
       }
       await staff.page.setViewportSize(LAPTOP);
 
@@ -110,7 +109,7 @@ describe.skipIf(!browserAvailable())('[issue 9] votes and tidying', () => {
       }
       for (const size of [TABLET, LAPTOP]) {
         await staff.page.setViewportSize(size);
-        await staff.page.screenshot({ path: `${SHOTS}/staff-revealed-${size.width}x${size.height}.png`, fullPage: true });
+        await screenshot(staff.page, `tidy-staff-revealed-${size.width}x${size.height}`);
       }
       await staff.page.setViewportSize(LAPTOP);
 

@@ -43,6 +43,10 @@ export class LiveBoard {
     this.#loadContext();
   }
 
+  get boardId(): string {
+    return this.#boardId;
+  }
+
   /** A board setting kept in the database, not in the document. */
   get allowAnonymous(): boolean {
     return this.#context?.board.allowAnonymous ?? this.#allowAnonymousFallback;
