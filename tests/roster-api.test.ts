@@ -119,11 +119,16 @@ describe.each(databaseKinds())('[issue 9] roster and categories through the API 
       expect((await new ApiClient(server.app).post('/api/join', { code: board.joinCode, participantId: mika.id })).status).toBe(200);
     });
 
-    it('is not a guest: a guest cannot be edited or brought back as a roster card', async () => {
+    it('is not a guest: a guest cannot be edited or brought back as a roster card, only sent home', async () => {
       const guestMe = await new ApiClient(server.app).joinAsGuest(board.joinCode!, 'ゲストのひと');
       const answer = await staff.patch(`/api/participants/${guestMe.id}`, { active: true, displayName: 'なりすまし' });
       expect(answer.status).toBe(404);
       expect((await row(guestMe.id)).displayName).toBe('ゲストのひと');
+      // Ending a guest's visit is the one change staff make to a guest (tests/rights-lifetime.test.ts).
+      expect((await staff.patch(`/api/participants/${guestMe.id}`, { active: false })).status).toBe(200);
+      expect((await row(guestMe.id)).active).toBe(false);
+      expect((await staff.patch(`/api/participants/${guestMe.id}`, { active: true })).status).toBe(404);
+      expect((await row(guestMe.id)).active).toBe(false);
     });
 
     const BAD_PATCHES: [string, unknown][] = [

@@ -51,6 +51,9 @@ export function participantRoutes({ db, registry, guesses }: AppDeps) {
     .patch('/:id', validate('json', participantPatchBody), async (c) => {
       const { pin, ...change } = c.req.valid('json');
       const pinChange = pin === undefined ? {} : { pinHash: pin === null ? null : await hashSecret(pin) };
+      // Staff may end a guest's visit (docs/permissions.md "Rights that end"), but a guest is not on
+      // the roster: nothing else about one changes, and a guest whose code changed never comes back.
+      const endsAGuest = pin === undefined && change.active === false && Object.keys(change).length === 1;
       const [row] = await db
         .update(participants)
         .set({ ...change, ...pinChange })
@@ -58,8 +61,7 @@ export function participantRoutes({ db, registry, guesses }: AppDeps) {
           and(
             eq(participants.id, c.req.param('id')),
             eq(participants.facilityId, staffOf(c).facilityId),
-            // A guest is not on the roster: a guest whose code changed must not come back as one.
-            isNull(participants.guestBoardId),
+            endsAGuest ? undefined : isNull(participants.guestBoardId),
           ),
         )
         .returning();
