@@ -107,11 +107,11 @@ export function resumeTimer(doc: Y.Doc, { now }: { now: number }): void {
 
 /**
  * A running timer ends on a whole second of server time, so its display changes on the same
- * boundaries every screen ticks on (client/src/state/timer.svelte.ts): all flip together. This
- * moves an end by half a second at most.
+ * boundaries every screen ticks on (client/src/state/timer.svelte.ts): all flip together. It moves
+ * an end earlier, by under a second, never later: a 3-minute timer shows 3:00 when it starts, not 3:01.
  */
 function wholeSecond(ms: number): number {
-  return Math.round(ms / 1000) * 1000;
+  return Math.floor(ms / 1000) * 1000;
 }
 
 /**
