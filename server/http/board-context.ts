@@ -5,10 +5,10 @@
  */
 import { and, eq, isNull, or } from 'drizzle-orm';
 import type { BoardContext, Person } from '../../shared/api';
-import { DEFAULT_CATEGORIES, type Category } from '../../shared/categories';
 import { boards, facilities, participants, staffUsers } from '../../drizzle/schema';
 import type { AnonymousIds } from '../auth/anonymous-ids';
 import type { Database } from '../db/database';
+import { configuredCategories } from './facility';
 
 export interface ContextReader {
   actorId: string;
@@ -35,7 +35,7 @@ export async function boardContext(
       allowAnonymous: board.allowAnonymous,
     },
     people,
-    categories: categoriesOf(facility?.settings),
+    categories: configuredCategories(facility?.settings).categories,
     anonymousId: reader.anonymousIds.of(board.id, reader.actorId),
     ...(showAuthors ? { anonymousAuthors: reader.anonymousIds.authorsOn(board.id, people.map((person) => person.id)) } : {}),
   };
@@ -73,9 +73,4 @@ export async function boardPeople(db: Database, board: Pick<typeof boards.$infer
 /** On unless the facility's settings say `staffSeeAnonymousAuthors: false`. */
 function staffSeeAnonymousAuthors(settings: unknown): boolean {
   return (settings as { staffSeeAnonymousAuthors?: unknown } | undefined)?.staffSeeAnonymousAuthors !== false;
-}
-
-function categoriesOf(settings: unknown): Category[] {
-  const configured = (settings as { categories?: Category[] } | undefined)?.categories;
-  return Array.isArray(configured) && configured.length > 0 ? configured : [...DEFAULT_CATEGORIES];
 }

@@ -40,8 +40,8 @@ export function facilityRoutes({ db }: AppDeps) {
     });
 }
 
-/** The facility's own list when it has one, else the defaults (as the board context does). */
-function configuredCategories(settings: unknown): FacilityCategories {
+/** The facility's own list when it has one, else the defaults; the board context reads it too. */
+export function configuredCategories(settings: unknown): FacilityCategories {
   const configured = (settings as { categories?: unknown } | null | undefined)?.categories;
   return Array.isArray(configured) && configured.length > 0
     ? { categories: configured as Category[], configured: true }
