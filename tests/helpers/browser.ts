@@ -120,6 +120,9 @@ export async function newPerson(
   });
   // Fail a step well inside the test timeout, with playwright's message rather than vitest's.
   context.setDefaultTimeout(10_000);
+  // A first page load starts a cold renderer and reads the whole bundle: on two loaded cores that
+  // alone has taken over 10 s (CI, three devices opening at once), which says nothing about the app.
+  context.setDefaultNavigationTimeout(30_000);
   if (locale) await setAppLocale(context, locale);
   const page = await context.newPage();
   const pageErrors: Error[] = [];
