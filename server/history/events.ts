@@ -1,43 +1,12 @@
 /**
- * The history events Teian keeps (spec 7), one row each in `board_events`. Their payloads are
- * Teian's own and documented in docs/api.md; staff read them, participants never do.
+ * The history events Teian keeps (spec 7), one row each in `board_events`. Their types are listed
+ * in shared/history.ts (the staff screens read them too), their payloads documented in docs/api.md;
+ * staff read them, participants never do.
  */
 
-export const EVENT_TYPES = [
-  'idea.created',
-  'idea.edited',
-  'idea.deleted',
-  'idea.merged',
-  'idea.status',
-  'vote.cast',
-  'vote.withdrawn',
-  /** A merge moved a voter's dots (the actor is the staff member who merged; `data.voterId` the voter). */
-  'vote.moved',
-  /** "I'll pass this time", and taking it back (`data.passerId` when staff cleared someone's). */
-  'vote.passed',
-  'vote.unpassed',
-  'thanks.given',
-  'thanks.withdrawn',
-  'project.created',
-  'project.edited',
-  'project.deleted',
-  'project.lead_claimed',
-  'project.lead_released',
-  'project.member_joined',
-  'project.member_left',
-  'project.status',
-  'step.added',
-  'step.edited',
-  'step.removed',
-  'step.done',
-  'step.undone',
-  'board.changed',
-  'meeting.started',
-  'meeting.closed',
-  'attendance',
-] as const;
+import type { EventType } from '../../shared/history';
 
-export type EventType = (typeof EVENT_TYPES)[number];
+export { EVENT_TYPES, type EventType } from '../../shared/history';
 
 /** One event before it is stored: the room adds the board, and the store the update's seq. */
 export interface NewEvent {

@@ -27,6 +27,7 @@ import type {
   SetupBody,
 } from '../../../shared/api';
 import { errorCodeForStatus } from '../../../shared/api';
+import type { DiffAnswer, EventPage, ParticipantReport, RestoreAnswer, SnapshotBoard, SnapshotInfo } from '../../../shared/history';
 
 /** `network` means the request never got an answer: offline, or the server is down. */
 export type RequestErrorCode = ErrorCode | 'network';
@@ -86,6 +87,31 @@ function isApiError(value: unknown): value is ApiError {
 
 const enc = encodeURIComponent;
 
+/** `?a=1&b=2` of the parts that are set; `''` when none is. */
+export function query(parts: { readonly [key: string]: string | number | undefined }): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(parts)) if (value !== undefined && value !== '') search.set(key, String(value));
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+export type EventFilter = {
+  ideaId?: string;
+  projectId?: string;
+  participantId?: string;
+  from?: string;
+  to?: string;
+  cursor?: string;
+  limit?: number;
+};
+
+/** Where the CSV exports download from (plain links: the browser saves the file). */
+export const csvUrl = {
+  contributions: (from: string, to: string, lang: 'ja' | 'en' = 'ja') => `/api/reports/contributions.csv${query({ from, to, lang })}`,
+  boardEvents: (boardId: string, filter: Omit<EventFilter, 'cursor' | 'limit'> & { lang?: 'ja' | 'en' } = {}) =>
+    `/api/boards/${enc(boardId)}/events.csv${query({ ...filter })}`,
+};
+
 export const api = {
   me: () => request<Me>('GET', '/api/me'),
   login: (body: LoginBody) => request<Me>('POST', '/api/auth/login', body),
@@ -129,6 +155,19 @@ export const api = {
     request<IdeaMergeAnswer>('POST', `/api/boards/${enc(boardId)}/ideas/${enc(ideaId)}/merge`, { into }),
   unmergeIdea: (boardId: string, ideaId: string) =>
     request<IdeaMergeAnswer>('POST', `/api/boards/${enc(boardId)}/ideas/${enc(ideaId)}/unmerge`, {}),
+
+  /** History (docs/api.md "History"): events newest first, snapshots, differences, restore, reports. */
+  events: (boardId: string, filter: EventFilter = {}) => request<EventPage>('GET', `/api/boards/${enc(boardId)}/events${query(filter)}`),
+  snapshots: (boardId: string) => request<SnapshotInfo[]>('GET', `/api/boards/${enc(boardId)}/snapshots`),
+  takeSnapshot: (boardId: string, label: string) => request<SnapshotInfo>('POST', `/api/boards/${enc(boardId)}/snapshots`, { label }),
+  snapshot: (boardId: string, snapshotId: string) =>
+    request<SnapshotBoard>('GET', `/api/boards/${enc(boardId)}/snapshots/${enc(snapshotId)}`),
+  diff: (boardId: string, from: string, to: string | 'now') =>
+    request<DiffAnswer>('GET', `/api/boards/${enc(boardId)}/diff${query({ from, to })}`),
+  restoreSnapshot: (boardId: string, snapshotId: string) =>
+    request<RestoreAnswer>('POST', `/api/boards/${enc(boardId)}/snapshots/${enc(snapshotId)}/restore`, {}),
+  participantReport: (participantId: string, from: string, to: string) =>
+    request<ParticipantReport>('GET', `/api/participants/${enc(participantId)}/report${query({ from, to })}`),
 
   joinInfo: (code: string) => request<JoinInfo>('GET', `/api/join/${enc(code)}`),
   join: (body: JoinBody) => request<Me>('POST', '/api/join', body),

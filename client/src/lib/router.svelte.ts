@@ -14,6 +14,12 @@ export type Route =
   | { name: 'nameCards'; boardId: string | null }
   /** A meeting's printable summary (issue 9, item 11). */
   | { name: 'meetingSummary'; id: string }
+  /** A board's history: the snapshot slider, the board as it was, differences, restore (issue 10). */
+  | { name: 'boardHistory'; id: string }
+  /** One idea's timeline (issue 10). */
+  | { name: 'ideaTimeline'; boardId: string; ideaId: string }
+  /** One participant's contributions over a period, printable (issue 10); `from`/`to` as in the API. */
+  | { name: 'participantReport'; id: string; from: string | null; to: string | null }
   | { name: 'setup'; token: string }
   | { name: 'notFound' };
 
@@ -27,6 +33,13 @@ export function matchRoute(path: string, search: URLSearchParams): Route {
   if (first === 'staff' && parts.length === 1) return { name: 'staff' };
   if (first === 'staff' && second === 'login' && third === undefined) return { name: 'staffLogin' };
   if (first === 'staff' && second === 'meetings' && third && parts[3] === 'summary' && parts.length === 4) return { name: 'meetingSummary', id: third };
+  if (first === 'staff' && second === 'boards' && third && parts[3] === 'history' && parts.length === 4) return { name: 'boardHistory', id: third };
+  if (first === 'staff' && second === 'boards' && third && parts[3] === 'ideas' && parts[4] && parts.length === 5) {
+    return { name: 'ideaTimeline', boardId: third, ideaId: parts[4] };
+  }
+  if (first === 'staff' && second === 'participants' && third && parts[3] === 'report' && parts.length === 4) {
+    return { name: 'participantReport', id: third, from: search.get('from') || null, to: search.get('to') || null };
+  }
   if (first === 'staff' && second === 'name-cards' && third === undefined) return { name: 'nameCards', boardId: search.get('board') || null };
   if (first === 'setup' && parts.length === 1) return { name: 'setup', token: search.get('token') ?? '' };
   return { name: 'notFound' };
