@@ -195,7 +195,15 @@ export const boardEvents = pgTable(
   },
   (t) => [
     index('board_events_board_idx').on(t.boardId, t.createdAt),
+    // The events API pages a board's events newest first by id.
+    index('board_events_board_id_idx').on(t.boardId, t.id),
     index('board_events_actor_idx').on(t.actorId, t.createdAt),
+    // Whom an event names besides its actor (server/history/person.ts keeps the same expression).
+    index('board_events_person_idx').using(
+      'btree',
+      sql`(coalesce(${t.data} ->> 'authorId', ${t.data} ->> 'leadId', ${t.data} ->> 'memberId', ${t.data} ->> 'doneBy', ${t.data} ->> 'voterId', ${t.data} ->> 'passerId'))`,
+      t.createdAt,
+    ),
     index('board_events_idea_idx').on(t.ideaId, t.createdAt),
     index('board_events_project_idx').on(t.projectId, t.createdAt),
   ],
