@@ -15,14 +15,17 @@ import { loadSession, type AppDeps, type AppEnv } from './http/context';
 import { apiError, createErrorHandler, notFound } from './http/errors';
 import { facilityRoutes } from './http/facility';
 import { healthRoutes } from './http/health';
+import { historyRoutes } from './http/history';
 import { ideaRoutes } from './http/ideas';
 import { joinRoutes } from './http/join';
 import { lockoutRoutes } from './http/lockouts';
 import { meetingRoutes } from './http/meetings';
 import { participantRoutes } from './http/participants';
 import { presentRoutes } from './http/present';
+import { reportRoutes } from './http/reports';
 import { securityHeaders } from './http/security-headers';
 import { sessionCookies } from './http/session-cookie';
+import { snapshotRoutes } from './http/snapshots';
 
 export interface AppOptions extends AppDeps {
   /** The built client (dist/client); served when it exists. */
@@ -47,6 +50,9 @@ export function createApp(options: AppOptions) {
     .route('/boards', boardRoutes(options))
     .route('/', meetingRoutes(options))
     .route('/', ideaRoutes(options))
+    .route('/', historyRoutes(options))
+    .route('/', snapshotRoutes(options))
+    .route('/', reportRoutes(options))
     .route('/participants', participantRoutes(options))
     .route('/lockouts', lockoutRoutes(options))
     .route('/facility', facilityRoutes(options));

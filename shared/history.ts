@@ -128,9 +128,12 @@ export interface SnapshotBoard {
   board: BoardJson;
 }
 
-/** `GET /api/boards/:id/diff?from=:sid&to=:sid|now`. */
+/**
+ * `GET /api/boards/:id/diff?from=:sid|now&to=:sid|now`. `from=now&to=:sid` is what restoring that
+ * snapshot would change, which the restore's confirm lists.
+ */
 export const diffQuery = z.strictObject({
-  from: id,
+  from: z.union([z.literal('now'), id]),
   to: z.union([z.literal('now'), id]),
 });
 
@@ -180,7 +183,8 @@ export interface BoardDiff {
 }
 
 export interface DiffAnswer {
-  from: SnapshotInfo;
+  /** Null for `now`. */
+  from: SnapshotInfo | null;
   /** Null for `now`. */
   to: SnapshotInfo | null;
   diff: BoardDiff;

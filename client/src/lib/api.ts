@@ -162,7 +162,7 @@ export const api = {
   takeSnapshot: (boardId: string, label: string) => request<SnapshotInfo>('POST', `/api/boards/${enc(boardId)}/snapshots`, { label }),
   snapshot: (boardId: string, snapshotId: string) =>
     request<SnapshotBoard>('GET', `/api/boards/${enc(boardId)}/snapshots/${enc(snapshotId)}`),
-  diff: (boardId: string, from: string, to: string | 'now') =>
+  diff: (boardId: string, from: string | 'now', to: string | 'now') =>
     request<DiffAnswer>('GET', `/api/boards/${enc(boardId)}/diff${query({ from, to })}`),
   restoreSnapshot: (boardId: string, snapshotId: string) =>
     request<RestoreAnswer>('POST', `/api/boards/${enc(boardId)}/snapshots/${enc(snapshotId)}/restore`, {}),
