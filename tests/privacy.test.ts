@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { facilities } from '../drizzle/schema';
 import type { BoardContext } from '../shared/api';
+import type { EventPage } from '../shared/history';
 import { addIdea, boardRoots, deleteIdea, editIdea, giveThanks } from '../shared/board';
 import { transactUnlinked } from '../client/src/lib/unlinked-write';
 import { expectOk } from './helpers/api-client';
@@ -123,6 +124,9 @@ describe.each(databaseKinds())('[spec 6] anonymous ideas (%s)', (kind: DatabaseK
       expect(body, `${answer.status} ${body.slice(0, 200)}`).not.toContain(aoi.anonymousId);
       expect(body).not.toContain('anonymousAuthors');
     }
+    // The history is staff's: a guest's session is refused it, and its CSV, outright.
+    expect(answers[5]!.status).toBe(403);
+    expect((await ken.api.get(`/api/boards/${boardId}/events.csv`)).status).toBe(403);
     // The author learns only her own anonymous id.
     const own = expectOk(await aoi.api.get<BoardContext>(`/api/boards/${boardId}/context`));
     expect(own.anonymousId).toBe(aoi.anonymousId);
@@ -161,6 +165,9 @@ describe.each(databaseKinds())('[spec 6] anonymous ideas (%s)', (kind: DatabaseK
     const path = `/api/boards/${scene.board.id}/context`;
     const staffContext = expectOk(await scenes.staffApi.get<BoardContext>(path));
     expect(staffContext.anonymousAuthors?.[aoi.anonymousId]).toBe(aoi.actorId);
+    const events = `/api/boards/${scene.board.id}/events?ideaId=secret`;
+    const actors = async () => expectOk(await scenes.staffApi.get<EventPage>(events)).events.map((event) => event.actorId);
+    expect(await actors()).toEqual([aoi.actorId, aoi.actorId]);
 
     const { db } = scenes.server.database;
     const me = expectOk(await scenes.staffApi.get<{ facilityId: string }>('/api/me'));
@@ -168,6 +175,9 @@ describe.each(databaseKinds())('[spec 6] anonymous ideas (%s)', (kind: DatabaseK
     try {
       await db.update(facilities).set({ settings: { ...(facility!.settings as object), staffSeeAnonymousAuthors: false } }).where(eq(facilities.id, me.facilityId));
       expect(expectOk(await scenes.staffApi.get<BoardContext>(path)).anonymousAuthors).toBeUndefined();
+      // The history names the anonymous id too, and no one else for her anonymous idea.
+      expect(await actors()).toEqual([aoi.anonymousId, aoi.anonymousId]);
+      expect(JSON.stringify((await scenes.staffApi.get(events)).body)).not.toContain(aoi.actorId);
     } finally {
       await db.update(facilities).set({ settings: facility!.settings }).where(eq(facilities.id, me.facilityId));
     }

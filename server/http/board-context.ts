@@ -71,6 +71,6 @@ export async function boardPeople(db: Database, board: Pick<typeof boards.$infer
 }
 
 /** On unless the facility's settings say `staffSeeAnonymousAuthors: false`. */
-function staffSeeAnonymousAuthors(settings: unknown): boolean {
+export function staffSeeAnonymousAuthors(settings: unknown): boolean {
   return (settings as { staffSeeAnonymousAuthors?: unknown } | undefined)?.staffSeeAnonymousAuthors !== false;
 }
