@@ -35,7 +35,8 @@ export function deriveEvents(actorId: string, changes: readonly EntryChange[], a
         else movedVotes(change.voterId, change.before, change.after, emit);
         break;
       case 'thanks':
-        thanks(change.before, change.after, emit);
+        // Only a restore (the server, for staff) writes another person's thanks: it names them.
+        thanks(change.before, change.after, emit, change.giverId === actorId ? {} : { giverId: change.giverId });
         break;
       case 'pass':
         if (change.before !== change.after) {
@@ -91,10 +92,10 @@ function movedVotes(voterId: string, before: VotesEntry, after: VotesEntry, emit
   }
 }
 
-function thanks(before: ThanksEntry, after: ThanksEntry, emit: Emit): void {
+function thanks(before: ThanksEntry, after: ThanksEntry, emit: Emit, data: Record<string, unknown>): void {
   for (const ideaId of keysOf(before, after)) {
-    if (!before[ideaId] && after[ideaId]) emit('thanks.given', { ideaId });
-    else if (before[ideaId] && !after[ideaId]) emit('thanks.withdrawn', { ideaId });
+    if (!before[ideaId] && after[ideaId]) emit('thanks.given', { ideaId }, data);
+    else if (before[ideaId] && !after[ideaId]) emit('thanks.withdrawn', { ideaId }, data);
   }
 }
 

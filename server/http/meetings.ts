@@ -11,16 +11,16 @@ import { boardSnapshots } from '../../drizzle/schema';
 import { meetingCloseBody, type Meeting, type MeetingSummary } from '../../shared/api';
 import { boardToJson } from '../../shared/board';
 import { AttendanceTracker } from '../history/attendance';
+import { committedSnapshot } from '../history/snapshots';
 import { createMeetingStore, type MeetingRow } from '../persistence/meetings';
-import type { Room } from '../sync/room';
 import { boardPeople } from './board-context';
 import { findBoard } from './boards';
 import { requireStaff, staffOf, type AppDeps, type AppEnv } from './context';
 import { apiError } from './errors';
 import { validate } from './validate';
 
-/** How long closing waits for the relay to store what it holds before it answers 503. */
-const SNAPSHOT_DEADLINE_MS = 5000;
+/** Closing answers 503 with this when the relay cannot store what it holds in time. */
+const CANNOT_SAVE = 'The board cannot be saved just now, so the meeting stays open. Please try again in a moment.';
 
 export function meetingRoutes({ db, registry, log }: AppDeps) {
   const store = createMeetingStore(db);
@@ -68,7 +68,7 @@ export function meetingRoutes({ db, registry, log }: AppDeps) {
       }
       const attendance = body.attendance ? [...new Set(body.attendance)] : (await tracker.attendance(meeting.id)) ?? meeting.attendance;
       const closedAt = new Date();
-      const state = await registry.withRoom(meeting.boardId, committedSnapshot);
+      const state = await registry.withRoom(meeting.boardId, (room) => committedSnapshot(room, CANNOT_SAVE));
       const closed = await store.close({
         meetingId: meeting.id,
         boardId: meeting.boardId,
@@ -110,29 +110,12 @@ export function meetingRoutes({ db, registry, log }: AppDeps) {
       const [row] = await db.select({ state: boardSnapshots.state }).from(boardSnapshots).where(eq(boardSnapshots.id, meeting.snapshotId));
       if (row) return row.state;
     }
-    return (await registry.withRoom(meeting.boardId, committedSnapshot)).state;
+    return (await registry.withRoom(meeting.boardId, (room) => committedSnapshot(room, CANNOT_SAVE))).state;
   }
 
   async function withAttendanceSoFar(meeting: MeetingRow): Promise<MeetingRow> {
     if (meeting.closedAt) return meeting;
     return { ...meeting, attendance: (await tracker.attendance(meeting.id)) ?? meeting.attendance };
-  }
-}
-
-/**
- * What the relay has committed, once everything it holds is stored: the snapshot then holds
- * exactly what clients were shown (never a change that is still waiting for the database).
- */
-async function committedSnapshot(room: Room): Promise<{ state: Uint8Array; upToSeq: number }> {
-  const deadline = Date.now() + SNAPSHOT_DEADLINE_MS;
-  for (;;) {
-    const left = deadline - Date.now();
-    const settled = left > 0 && (await Promise.race([room.settled().then(() => true), sleep(left).then(() => false)]));
-    if (!settled) throw apiError(503, 'The board cannot be saved just now, so the meeting stays open. Please try again in a moment.');
-    const snapshot = room.committedSnapshot();
-    if (snapshot) return snapshot;
-    // A batch went in after the wait ended: give its commit a moment.
-    await sleep(10);
   }
 }
 
@@ -153,8 +136,4 @@ function toMeeting(row: MeetingRow): Meeting {
     snapshotId: row.snapshotId,
     attendance: row.attendance,
   };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

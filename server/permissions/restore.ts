@@ -67,7 +67,7 @@ export function clearForeign(type: SharedType, transaction: Y.Transaction): void
 }
 
 /** An entry that is one flat map (an idea, one voter's dots, one person's thank-yous). */
-function restoreFlat(root: Y.Map<unknown>, key: string, before: object | null): void {
+export function restoreFlat(root: Y.Map<unknown>, key: string, before: object | null): void {
   const current = root.get(key);
   if (before === null) {
     if (current !== undefined) root.delete(key);

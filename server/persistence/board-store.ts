@@ -5,10 +5,11 @@
  * runs unchanged on PGlite and PostgreSQL (tests/storage-contract.test.ts holds both to the same
  * contract).
  */
-import { and, desc, eq, gt, lt, lte } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, lt, lte } from 'drizzle-orm';
 import { boardEvents, boardSnapshots, boardUpdates, boards } from '../../drizzle/schema';
 import type { Database } from '../db/database';
 import type { NewEvent } from '../history/events';
+import { autoSnapshotDue, autoSnapshotsToThin } from '../history/retention';
 import { newId } from '../../shared/ids';
 import type { BoardSettings } from '../../shared/permissions';
 
@@ -64,7 +65,9 @@ export interface BoardStore {
   snapshot(input: SnapshotInput): Promise<string>;
   /**
    * Folds the log up to `upToSeq` into a compaction snapshot, in one transaction: the new snapshot is
-   * written, the rows it covers and older compaction snapshots are removed. Named and meeting
+   * written, the rows it covers and older compaction snapshots are removed. The same state becomes
+   * an `auto` snapshot too when the board's newest is an hour old (or, without one, the board), and
+   * the board's auto snapshots are thinned (server/history/retention.ts). Named and meeting
    * snapshots are kept forever.
    */
   compact(boardId: string, state: Uint8Array, upToSeq: number): Promise<void>;
@@ -73,7 +76,12 @@ export interface BoardStore {
 /** Rows per INSERT: at 10 columns or fewer, well under PostgreSQL's parameter limit. */
 const ROWS_PER_INSERT = 2000;
 
-export function createBoardStore(db: Database): BoardStore {
+export interface BoardStoreOptions {
+  /** The clock of automatic snapshots and their retention (tests move it). */
+  now?: () => Date;
+}
+
+export function createBoardStore(db: Database, { now = () => new Date() }: BoardStoreOptions = {}): BoardStore {
   return {
     async load(boardId) {
       const [board] = await db
@@ -165,7 +173,33 @@ export function createBoardStore(db: Database): BoardStore {
               lt(boardSnapshots.upToSeq, upToSeq),
             ),
           );
+        await takeAndThinAutoSnapshots(tx, boardId, state, upToSeq, now());
       });
     },
   };
+}
+
+type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+/** Compaction's share of the history (issue 10, item 6): an hourly `auto` snapshot, and thinning. */
+async function takeAndThinAutoSnapshots(tx: Transaction, boardId: string, state: Uint8Array, upToSeq: number, at: Date): Promise<void> {
+  const autos = await tx
+    .select({ id: boardSnapshots.id, kind: boardSnapshots.kind, takenAt: boardSnapshots.createdAt })
+    .from(boardSnapshots)
+    .where(and(eq(boardSnapshots.boardId, boardId), eq(boardSnapshots.kind, 'auto')));
+  let newest = autos.reduce<Date | null>((latest, { takenAt }) => (latest && latest >= takenAt ? latest : takenAt), null);
+  if (!newest) {
+    // Boards made through the API start with one; a board without counts from its creation.
+    const [board] = await tx.select({ createdAt: boards.createdAt }).from(boards).where(eq(boards.id, boardId));
+    newest = board?.createdAt ?? at;
+  }
+  if (autoSnapshotDue(newest, at)) {
+    const id = newId();
+    await tx.insert(boardSnapshots).values({ id, boardId, kind: 'auto', state, upToSeq, takenBy: 'server', createdAt: at });
+    autos.push({ id, kind: 'auto', takenAt: at });
+  }
+  const doomed = autoSnapshotsToThin(autos, at);
+  for (let start = 0; start < doomed.length; start += ROWS_PER_INSERT) {
+    await tx.delete(boardSnapshots).where(inArray(boardSnapshots.id, doomed.slice(start, start + ROWS_PER_INSERT)));
+  }
 }

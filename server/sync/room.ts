@@ -23,6 +23,7 @@ import { exhaustive } from '../../shared/exhaustive';
 import { newId } from '../../shared/ids';
 import { encodeSaved, encodeTimeAnswer, type SavedClocks } from '../../shared/sync-messages';
 import { deriveEvents } from '../history/derive';
+import type { NewEvent } from '../history/events';
 import type { Logger } from '../log';
 import type { SyncMetrics } from '../metrics';
 import type { BoardStore, StoredBoard } from '../persistence/board-store';
@@ -85,7 +86,28 @@ export type RoomStatus =
 type Work =
   | { kind: 'update'; peer: Peer; update: Uint8Array; message: number }
   | { kind: 'sync-request'; peer: Peer; stateVector: Uint8Array }
-  | { kind: 'change'; actorId: string; change: (doc: Y.Doc) => void; resolve(): void; reject(error: unknown): void };
+  | ({ kind: 'change'; actorId: string; change: (doc: Y.Doc) => void; resolve(): void; reject(error: unknown): void } & ChangeHistory);
+
+/** An event a server change records besides those derived from it; the room adds who and when. */
+export type ChangeEvent = Omit<NewEvent, 'actorId' | 'at'>;
+
+/** What a server change adds to the history it makes. */
+export interface ChangeHistory {
+  /**
+   * Merged into the `data` of every event derived from the change: a restore tags its events
+   * `{restore: snapshotId}`, so that they are told apart from the acts of the people they name.
+   */
+  eventData?: Record<string, unknown> | undefined;
+  /**
+   * Recorded before the derived events, in the same commit, even when the change changes nothing
+   * (a restore is recorded as an act of its own).
+   */
+  events?: readonly ChangeEvent[] | undefined;
+}
+
+export interface ChangeOptions extends ChangeHistory {
+  deadlineMs?: number;
+}
 
 /** What the room keeps per peer. */
 interface PeerRecord {
@@ -125,6 +147,8 @@ const LOGGED_REFUSALS_PER_UPDATE = 50;
 const STRIKE_WINDOW_MS = 60_000;
 /** `change()` waits this long for its commit before telling the caller the store is unavailable. */
 const CHANGE_DEADLINE_MS = 5000;
+/** An update that changes nothing. */
+const EMPTY_UPDATE = Y.encodeStateAsUpdate(new Y.Doc());
 
 export class Room {
   readonly boardId: string;
@@ -324,7 +348,7 @@ export class Room {
    * committed and relayed. Rejects with `RoomUnavailable` when that takes longer than `deadlineMs`
    * (the store is failing); the change then stays queued and is stored when the store is back.
    */
-  change(actorId: string, change: (doc: Y.Doc) => void, { deadlineMs = CHANGE_DEADLINE_MS } = {}): Promise<void> {
+  change(actorId: string, change: (doc: Y.Doc) => void, { deadlineMs = CHANGE_DEADLINE_MS, eventData, events }: ChangeOptions = {}): Promise<void> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new RoomUnavailable('the board could not be saved in time; the change will be saved when the database is back')),
@@ -334,6 +358,8 @@ export class Room {
         kind: 'change',
         actorId,
         change,
+        eventData,
+        events,
         resolve: () => {
           clearTimeout(timer);
           resolve();
@@ -431,7 +457,7 @@ export class Room {
           batch.syncRequests.push({ peer: item.peer, stateVector: item.stateVector });
           break;
         case 'change':
-          if (this.#applyServerChange(item.actorId, item.change, batch)) batch.changes.push(item);
+          if (this.#applyServerChange(item, batch)) batch.changes.push(item);
           else item.reject(new Error('the change failed on the server'));
           break;
         default:
@@ -482,7 +508,7 @@ export class Room {
    * Applies a change the server makes. Answers false when it threw: whatever it wrote before it
    * threw is kept and stored like the rest (Yjs has no rollback), and the rest of the batch goes on.
    */
-  #applyServerChange(actorId: string, change: (doc: Y.Doc) => void, batch: Batch): boolean {
+  #applyServerChange({ actorId, change, eventData, events }: Extract<Work, { kind: 'change' }>, batch: Batch): boolean {
     let touched: EntryRef[] = [];
     let failure: unknown = null;
     const origin: Origin = { kind: 'server', actorId };
@@ -496,19 +522,27 @@ export class Room {
       touched = this.#guard.touched(transaction);
     }, origin);
     // Server changes come from staff routes (and restores), which quotas do not bind.
-    this.#take(batch, origin, actorId, this.#guard.accept({ id: actorId, role: 'staff' }, touched));
+    this.#take(batch, origin, actorId, this.#guard.accept({ id: actorId, role: 'staff' }, touched), { eventData, events });
     if (failure === null) return true;
     this.#log.error('a server change failed', { boardId: this.boardId, actorId, error: failure });
     return false;
   }
 
-  /** Moves what the document emitted into the batch, with the events of the accepted changes. */
-  #take(batch: Batch, origin: Origin, actorId: string, accepted: readonly EntryChange[]): void {
+  /**
+   * Moves what the document emitted into the batch, with the events of the accepted changes (and,
+   * for a server change, what `history` adds to them).
+   */
+  #take(batch: Batch, origin: Origin, actorId: string, accepted: readonly EntryChange[], history: ChangeHistory = {}): void {
     const emitted = this.#emitted;
     this.#emitted = [];
-    if (emitted.length === 0) return;
-    const update = emitted.length === 1 ? emitted[0]! : Y.mergeUpdates(emitted);
-    batch.updates.push({ update, origin, events: deriveEvents(actorId, accepted, batch.at) });
+    const extra = (history.events ?? []).map((event): NewEvent => ({ ...event, actorId, at: batch.at }));
+    if (emitted.length === 0 && extra.length === 0) return;
+    // An event is stored with the update it came from; one that changed nothing gets an empty one.
+    const update = emitted.length === 0 ? EMPTY_UPDATE : emitted.length === 1 ? emitted[0]! : Y.mergeUpdates(emitted);
+    const { eventData } = history;
+    const derived = deriveEvents(actorId, accepted, batch.at);
+    const events = eventData ? derived.map((event) => ({ ...event, data: { ...event.data, ...eventData } })) : derived;
+    batch.updates.push({ update, origin, events: [...extra, ...events] });
   }
 
   /**
