@@ -211,6 +211,15 @@ const EXTRA_RULES = ['region'];
 
 /** axe-core's WCAG 2.x A and AA rules, and `EXTRA_RULES`, on the page as it is now; returns the violations. */
 export async function checkA11y(page: Page): Promise<Result[]> {
+  // A fade-in caught half-way has the contrast of neither end: check the page as it settles.
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((animation) => animation.effect?.getComputedTiming().endTime !== Infinity)
+        .map((animation) => animation.finished.catch(() => undefined)),
+    ),
+  );
   // Evaluated, not added as a <script>: the app's CSP refuses inline scripts, as it should.
   await page.evaluate(await readFile(AXE_PATH, 'utf8'));
   return page.evaluate(
