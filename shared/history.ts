@@ -42,7 +42,7 @@ export const EVENT_TYPES = [
   'step.done',
   'step.undone',
   'board.changed',
-  /** Staff brought back a snapshot's content (`data.snapshotId`, `data.label`); the changes it made carry `data.restore`. */
+  /** Staff brought back a snapshot's content (`data.snapshotId`, `data.label`, `data.kind`); the changes it made carry `data.restore`. */
   'board.restored',
   'meeting.started',
   'meeting.closed',
