@@ -5,7 +5,9 @@
  * update log keep everything, and the restore's events say who restored what. Staff only.
  */
 import { asc, eq } from 'drizzle-orm';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { boardEvents, boardUpdates } from '../drizzle/schema';
 import {
   addIdea,
@@ -16,11 +18,18 @@ import {
   deleteIdea,
   editIdea,
   giveThanks,
+  initBoard,
+  removeProject,
   setLead,
   setMember,
+  setMeta,
   tickStep,
+  withdrawThanks,
   type BoardJson,
 } from '../shared/board';
+import { diffBoards, isEmptyDiff } from '../shared/board-diff';
+import { mergeIdea } from '../shared/merge';
+import { restoreContent } from '../server/history/restore';
 import type { BoardDiff, DiffAnswer, RestoreAnswer, SnapshotBoard, SnapshotInfo } from '../shared/history';
 import { expectOk } from './helpers/api-client';
 import { databaseKinds } from './helpers/databases';
@@ -29,6 +38,74 @@ import { connectBoard, eventually } from './helpers/yjs-client';
 
 /** The board without `meta`: what a snapshot's restore brings back. */
 const contentOf = ({ ideas, votes, thanks, projects }: BoardJson) => ({ ideas, votes, thanks, projects });
+
+const IDEAS = ['i0', 'i1', 'i2', 'i3'];
+const PEOPLE = ['a', 'b', 'c'];
+const PROJECTS = ['p0', 'p1'];
+
+/** One writer of shared/board.ts with random arguments: what clients and staff do to a board. */
+const act = fc.oneof(
+  fc.record({ op: fc.constant('add'), idea: fc.constantFrom(...IDEAS), text: fc.string({ maxLength: 5 }), at: fc.nat(10) }),
+  fc.record({ op: fc.constant('edit'), idea: fc.constantFrom(...IDEAS), text: fc.string({ maxLength: 5 }), status: fc.constantFrom('open', 'parked', 'done') }),
+  fc.record({ op: fc.constant('delete'), idea: fc.constantFrom(...IDEAS) }),
+  fc.record({ op: fc.constant('vote'), person: fc.constantFrom(...PEOPLE), idea: fc.constantFrom(...IDEAS), delta: fc.integer({ min: -2, max: 2 }) }),
+  fc.record({ op: fc.constant('thank'), person: fc.constantFrom(...PEOPLE), idea: fc.constantFrom(...IDEAS), give: fc.boolean() }),
+  fc.record({ op: fc.constant('merge'), idea: fc.constantFrom(...IDEAS), into: fc.constantFrom(...IDEAS) }),
+  fc.record({ op: fc.constant('project'), project: fc.constantFrom(...PROJECTS), idea: fc.constantFrom(...IDEAS), remove: fc.boolean() }),
+  fc.record({ op: fc.constant('people'), project: fc.constantFrom(...PROJECTS), person: fc.constantFrom(...PEOPLE, ''), member: fc.boolean() }),
+  fc.record({ op: fc.constant('step'), project: fc.constantFrom(...PROJECTS), step: fc.constantFrom('s0', 's1'), tick: fc.boolean(), by: fc.constantFrom(...PEOPLE) }),
+);
+type Act = typeof act extends fc.Arbitrary<infer T> ? T : never;
+
+function play(doc: Y.Doc, acts: readonly Act[]): void {
+  for (const a of acts) {
+    switch (a.op) {
+      case 'add': if (!boardToJson(doc).ideas[a.idea]) addIdea(doc, { id: a.idea, text: a.text, authorId: 'a', createdAt: a.at }); break;
+      case 'edit': editIdea(doc, a.idea, { text: a.text, status: a.status }); break;
+      case 'delete': deleteIdea(doc, a.idea); break;
+      case 'vote': castVote(doc, a.person, a.idea, a.delta); break;
+      case 'thank': (a.give ? giveThanks : withdrawThanks)(doc, a.person, a.idea); break;
+      case 'merge': mergeIdea(doc, a.idea, a.into); break;
+      case 'project':
+        if (a.remove) removeProject(doc, a.project);
+        else if (!boardToJson(doc).projects[a.project]) createProject(doc, { id: a.project, ideaId: a.idea, title: a.project, createdAt: 1 });
+        break;
+      case 'people':
+        if (a.member && a.person) setMember(doc, a.project, a.person, true);
+        else setLead(doc, a.project, a.person);
+        break;
+      case 'step':
+        if (boardToJson(doc).projects[a.project]?.steps.some((step) => step.id === a.step)) tickStep(doc, a.project, a.step, a.by, a.tick, 5);
+        else addStep(doc, a.project, { id: a.step, text: a.step });
+        break;
+    }
+  }
+}
+
+describe('[issue 10] restore as a property', () => {
+  it('makes any board’s content equal to any earlier snapshot of it, leaves meta alone, and answers what it changed', () => {
+    fc.assert(
+      fc.property(fc.array(act, { maxLength: 25 }), fc.array(act, { maxLength: 25 }), (before, after) => {
+        const doc = new Y.Doc();
+        initBoard(doc, { title: 'prop', voteBudget: 3 });
+        play(doc, before);
+        const snapshot = Y.encodeStateAsUpdate(doc);
+        const then = boardToJson(doc);
+        play(doc, after);
+        setMeta(doc, { phase: 'vote', votesHidden: true });
+        const now = boardToJson(doc);
+        restoreContent(doc, snapshot);
+        const restored = boardToJson(doc);
+        expect(contentOf(restored)).toEqual(contentOf(then));
+        expect(restored.meta).toEqual(now.meta);
+        expect(diffBoards(now, restored)).toEqual(diffBoards(now, then));
+        expect(isEmptyDiff(diffBoards(restored, then))).toBe(true);
+        doc.destroy();
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
 
 describe.each(databaseKinds())('[issue 10] snapshots, differences and restore on %s', (kind) => {
   const scenes = useScenes({ kind });
