@@ -1,9 +1,10 @@
 /**
- * `npm run bench [permissions|commit]`: every benchmark (or the one named), each measured side by
+ * `npm run bench [permissions|commit|history]`: every benchmark (or the one named), each measured side by
  * side with its reference in the same run, reported as ratios. Numbers vary with the machine; the
  * ratios are what to compare.
  */
 import { commitPath, reportCommitPath } from './commit-path';
+import { historyQueries, reportHistoryQueries } from './history-queries';
 import { permissionsCost } from './permissions-cost';
 import { median } from './relay-clients';
 
@@ -26,4 +27,11 @@ if (!only || only === 'commit') {
     for (const line of reportCommitPath(result)) console.log(line);
     console.log(`  (${((performance.now() - started) / 1000).toFixed(0)} s)`);
   }
+}
+
+if (!only || only === 'history') {
+  // PostgreSQL only (BENCH_DATABASE_URL): the figures are its planner's and its indexes'.
+  const started = performance.now();
+  for (const line of reportHistoryQueries(await historyQueries())) console.log(line);
+  console.log(`  (${((performance.now() - started) / 1000).toFixed(0)} s)`);
 }

@@ -6,8 +6,16 @@
  * `limit` events below the cursor", so events stored while staff page through land above the first
  * page and never shift the later ones (no duplicates, no gaps), and a deep page costs what the
  * first one does.
+ *
+ * The board is named as a range of one (`board_id >= $1 and board_id <= $1`) and the order is
+ * `board_id desc, id desc`. With `board_id = $1` PostgreSQL treats the board as a constant, drops it
+ * from the order, and may then prefer the primary key read backwards with a filter: it does for a
+ * board that holds most of the table, and then a first page reads every newer event of every other
+ * board before it finds the board's (6.5 ms and 60,000 rows instead of 0.05 ms and 101 in
+ * `npm run bench history`, with 60,000 newer events of 20 other boards). A range is no constant, so
+ * the order keeps the board, and only the board's index gives that order.
  */
-import { and, desc, eq, gte, inArray, lt, notInArray, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lt, lte, notInArray, sql, type SQL } from 'drizzle-orm';
 import { boardEvents } from '../../drizzle/schema';
 import type { EventPage, EventType, HistoryEvent } from '../../shared/history';
 import type { AnonymousIds } from '../auth/anonymous-ids';
@@ -36,10 +44,13 @@ export interface Reading {
 
 type EventRow = typeof boardEvents.$inferSelect;
 
+/** Newest first, in the order of `board_events_board_id_idx` (the board is one, see above). */
+const newestFirst = [desc(boardEvents.boardId), desc(boardEvents.id)];
+
 export function createEventLog(db: Database, anonymousIds: AnonymousIds) {
   /** The filters as SQL, including the author's hidden events when they must stay hidden. */
   async function conditions(reading: Reading, filters: EventFilters): Promise<SQL[]> {
-    const where: SQL[] = [eq(boardEvents.boardId, reading.boardId)];
+    const where: SQL[] = [gte(boardEvents.boardId, reading.boardId), lte(boardEvents.boardId, reading.boardId)];
     if (filters.ideaId !== undefined) where.push(eq(boardEvents.ideaId, filters.ideaId));
     if (filters.projectId !== undefined) where.push(eq(boardEvents.projectId, filters.projectId));
     if (filters.from !== undefined) where.push(gte(boardEvents.createdAt, filters.from));
@@ -100,7 +111,7 @@ export function createEventLog(db: Database, anonymousIds: AnonymousIds) {
       const where = await conditions(reading, filters);
       if (cursor !== undefined) where.push(lt(boardEvents.id, cursor));
       // One more than the page: whether it exists says whether there is a next page.
-      const rows = await db.select().from(boardEvents).where(and(...where)).orderBy(desc(boardEvents.id)).limit(limit + 1);
+      const rows = await db.select().from(boardEvents).where(and(...where)).orderBy(...newestFirst).limit(limit + 1);
       const page = rows.slice(0, limit);
       return {
         events: await toEvents(reading, page),
@@ -110,7 +121,7 @@ export function createEventLog(db: Database, anonymousIds: AnonymousIds) {
 
     /** Every matching event, newest first (the CSV). */
     async all(reading: Reading, filters: EventFilters): Promise<HistoryEvent[]> {
-      const rows = await db.select().from(boardEvents).where(and(...(await conditions(reading, filters)))).orderBy(desc(boardEvents.id));
+      const rows = await db.select().from(boardEvents).where(and(...(await conditions(reading, filters)))).orderBy(...newestFirst);
       return toEvents(reading, rows);
     },
 
@@ -128,7 +139,7 @@ export function createEventLog(db: Database, anonymousIds: AnonymousIds) {
             sql`(${boardEvents.type} = 'idea.created' or (${boardEvents.type} = 'idea.edited' and ${boardEvents.data} ->> 'field' = 'text'))`,
           ),
         )
-        .orderBy(boardEvents.id);
+        .orderBy(boardEvents.boardId, boardEvents.id);
       const byIdea = new Map<string, { id: number; text: string }[]>();
       for (const row of rows) {
         if (!row.ideaId) continue;
