@@ -118,8 +118,10 @@ describe.skipIf(!browserAvailable())('[issue 10] the idea timeline and the print
       await card.getByRole('link', { name: t('timeline.open'), exact: true }).click();
       await page.waitForURL(`**/staff/boards/${board.id}/ideas/box`);
       await page.getByRole('heading', { level: 1, name: '箱に色のシールをはる' }).waitFor();
+      /** A name as the timeline's sentences say it (「花子 さん」). */
+      const someone = (name: string) => t('timeline.person', { name });
       const entry = (type: string) => page.locator(`li.entry[data-type="${type}"]`);
-      await entry('idea.created').getByText(t('timeline.created', { name: '花子' }), { exact: true }).waitFor();
+      await entry('idea.created').getByText(t('timeline.created', { name: someone('花子') }), { exact: true }).waitFor();
       const edit = entry('idea.edited');
       // Side by side, the whole old and new text, with what changed marked character by character.
       expect(await edit.locator('.before .text').textContent()).toBe('箱に色をつける');
@@ -127,16 +129,16 @@ describe.skipIf(!browserAvailable())('[issue 10] the idea timeline and the print
       expect(await edit.locator('del').allTextContents()).toEqual(['つけ']);
       expect(await edit.locator('ins').allTextContents()).toEqual(['のシール', 'は']);
       await edit.getByText(t('timeline.before'), { exact: true }).waitFor();
-      await entry('vote.cast').getByText(t('timeline.voteCast', { name: 'けん', count: 2 }), { exact: true }).waitFor();
+      await entry('vote.cast').getByText(t('timeline.voteCast', { name: someone('けん'), count: 2 }), { exact: true }).waitFor();
       await entry('vote.cast').getByText(t('timeline.dotsTotal', { count: 2 }), { exact: true }).waitFor();
       expect(await entry('vote.cast').locator('.dot').count()).toBe(2);
-      await entry('thanks.given').getByText(t('timeline.thanksGiven', { name: 'けん' }), { exact: true }).waitFor();
-      const staffName = staffMe.kind === 'staff' ? staffMe.name : '';
+      await entry('thanks.given').getByText(t('timeline.thanksGiven', { name: someone('けん') }), { exact: true }).waitFor();
+      const staffName = someone(staffMe.kind === 'staff' ? staffMe.name : '');
       await page.getByText(t('timeline.parked', { name: staffName }), { exact: true }).waitFor();
       await page.getByText(t('timeline.unparked', { name: staffName }), { exact: true }).waitFor();
       await entry('project.created').getByText('色シールの箱', { exact: false }).waitFor();
-      await entry('project.lead_claimed').getByText(t('timeline.leadClaimed', { lead: '花子' }), { exact: true }).waitFor();
-      await entry('step.done').getByText(t('timeline.stepDone', { name: '花子', step: 'シールを買う' }), { exact: true }).waitFor();
+      await entry('project.lead_claimed').getByText(t('timeline.leadClaimed', { lead: someone('花子') }), { exact: true }).waitFor();
+      await entry('step.done').getByText(t('timeline.stepDone', { name: someone('花子'), step: 'シールを買う' }), { exact: true }).waitFor();
       // Oldest first: created, then the edit, …, the step last.
       const types = await page.locator('li.entry').evaluateAll((items) => items.map((item) => item.getAttribute('data-type')));
       expect(types[0]).toBe('idea.created');
