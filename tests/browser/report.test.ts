@@ -115,6 +115,7 @@ describe.skipIf(!browserAvailable())('[issue 10] the idea timeline and the print
       await flows.showView(page, 'ideas');
       const card = page.getByRole('article', { name: '箱に色のシールをはる', exact: true });
       await card.getByTestId('staff-menu').getByRole('button', { name: t('tidy.menu'), exact: true }).click();
+      if (process.env.TEIAN_SCREENSHOT_DIR) await card.screenshot({ path: path.join(process.env.TEIAN_SCREENSHOT_DIR, 'board-staff-menu.png') });
       await card.getByRole('link', { name: t('timeline.open'), exact: true }).click();
       await page.waitForURL(`**/staff/boards/${board.id}/ideas/box`);
       await page.getByRole('heading', { level: 1, name: '箱に色のシールをはる' }).waitFor();
@@ -162,6 +163,10 @@ describe.skipIf(!browserAvailable())('[issue 10] the idea timeline and the print
       expect(await csv.getAttribute('href')).toBe(`/api/reports/contributions.csv?from=${month.from}&to=${month.to}&lang=ja`);
       await page.getByRole('radio', { name: t('report.csv.en'), exact: true }).check();
       expect(await csv.getAttribute('href')).toBe(`/api/reports/contributions.csv?from=${month.from}&to=${month.to}&lang=en`);
+      if (process.env.TEIAN_SCREENSHOT_DIR) {
+        await page.locator('.contributions-csv').screenshot({ path: path.join(process.env.TEIAN_SCREENSHOT_DIR, 'staff-contributions-csv.png') });
+        await page.locator('#roster li').first().screenshot({ path: path.join(process.env.TEIAN_SCREENSHOT_DIR, 'staff-roster-card.png') });
+      }
       await page.getByRole('link', { name: t('report.openNamed', { name: '花子' }), exact: true }).click();
       await page.waitForURL(/\/report\?from=\d{4}-\d{2}-\d{2}&to=\d{4}-\d{2}-\d{2}$/);
       await page.getByRole('heading', { level: 1, name: /花子/ }).waitFor();
@@ -224,6 +229,15 @@ describe.skipIf(!browserAvailable())('[issue 10] the idea timeline and the print
       expect(box, 'the PDF names its page size').not.toBeNull();
       expect(Math.abs(Number(box![1]) - 595.28)).toBeLessThan(2);
       expect(Math.abs(Number(box![2]) - 841.89)).toBeLessThan(2);
+
+      // The same report in English, switched on the page: the chart and the table follow the language.
+      await page.emulateMedia({ media: 'screen' });
+      await page.setViewportSize(LAPTOP);
+      await page.getByRole('button', { name: 'English', exact: true }).click();
+      const en = boardFlows('en').t;
+      await page.getByText(en('report.title'), { exact: true }).waitFor();
+      await page.getByRole('table', { name: en('report.table.caption') }).waitFor();
+      await fullScreenshot(page, 'report-en-1366x768-full');
 
       expect(staff.pageErrors).toEqual([]);
     } finally {
