@@ -13,6 +13,7 @@ import { facilities, staffUsers } from '../drizzle/schema';
 import { hashSecret } from '../server/auth/passwords';
 import type { Board, BoardToken, Me, Meeting, Participant } from '../shared/api';
 import { newId } from '../shared/ids';
+import type { SnapshotInfo } from '../shared/history';
 import { ADMIN, startTestServer, type TestServer } from './helpers/server';
 import { ApiClient, expectOk, type ApiAnswer } from './helpers/api-client';
 
@@ -31,6 +32,10 @@ interface World {
   scratchBoard(): Promise<Board>;
   /** A meeting just started on a fresh board of this facility (each caller closes its own). */
   scratchMeeting(): Promise<Meeting>;
+  /** The first snapshot of `board` (its state when created). */
+  snapshotId: string;
+  /** A fresh board and its first snapshot, for rows that change what the board holds (restore). */
+  scratchSnapshot(): Promise<{ boardId: string; snapshotId: string }>;
 }
 
 interface Row {
@@ -103,6 +108,25 @@ const TABLE: Row[] = [
   { method: 'POST', route: '/api/meetings/:id/close', path: async (w) => `/api/meetings/${(await w.scratchMeeting()).id}/close`, expected: staffOnly(200, 404) },
   { method: 'GET', route: '/api/meetings/:id/summary', path: async (w) => `/api/meetings/${(await w.scratchMeeting()).id}/summary`, expected: staffOnly(200, 404) },
   // The projector's info: only a viewer token of this board; a person's board token is not one.
+  // History (issue 10): staff of the board's facility only; a period is always given where one is needed.
+  { method: 'GET', route: '/api/boards/:id/events', path: (w) => `/api/boards/${w.board.id}/events`, expected: staffOnly(200, 404) },
+  { method: 'GET', route: '/api/boards/:id/events.csv', path: (w) => `/api/boards/${w.board.id}/events.csv`, expected: staffOnly(200, 404) },
+  { method: 'GET', route: '/api/boards/:id/snapshots', path: (w) => `/api/boards/${w.board.id}/snapshots`, expected: staffOnly(200, 404) },
+  { method: 'POST', route: '/api/boards/:id/snapshots', path: (w) => `/api/boards/${w.board.id}/snapshots`, body: () => ({ label: '表のしるし' }), expected: staffOnly(201, 404) },
+  { method: 'GET', route: '/api/boards/:id/snapshots/:sid', path: (w) => `/api/boards/${w.board.id}/snapshots/${w.snapshotId}`, expected: staffOnly(200, 404) },
+  { method: 'GET', route: '/api/boards/:id/diff', path: (w) => `/api/boards/${w.board.id}/diff?from=${w.snapshotId}&to=now`, expected: staffOnly(200, 404) },
+  {
+    method: 'POST',
+    route: '/api/boards/:id/snapshots/:sid/restore',
+    path: async (w) => {
+      const { boardId, snapshotId } = await w.scratchSnapshot();
+      return `/api/boards/${boardId}/snapshots/${snapshotId}/restore`;
+    },
+    expected: staffOnly(200, 404),
+  },
+  { method: 'GET', route: '/api/participants/:id/report', path: (w) => `/api/participants/${w.target.id}/report?from=2026-01-01&to=2026-12-31`, expected: staffOnly(200, 404) },
+  // Another facility's staff get their own facility's file, which names nobody of this one.
+  { method: 'GET', route: '/api/reports/contributions.csv', path: () => '/api/reports/contributions.csv?from=2026-01-01&to=2026-12-31', expected: staffOnly(200) },
   { method: 'GET', route: '/api/boards/:id/present-info', path: (w) => `/api/boards/${w.board.id}/present-info`, expected: { ...anyone(403), anonymous: 401, viewer: 200 }, bearer: true },
   { method: 'GET', route: '/api/participants', path: () => '/api/participants', expected: staffOnly(200) },
   { method: 'POST', route: '/api/participants', path: () => '/api/participants', body: () => ({ displayName: 'あたらしい人' }), expected: staffOnly(201) },
@@ -221,7 +245,13 @@ describe('[spec 3, 4] the access-control matrix', () => {
     tokens.set('otherStaff', { boardId: board.id, token: await tokenOf('otherStaff', otherStaffBoard.id) });
     tokens.set('admin', { boardId: board.id, token: await tokenOf('admin', board.id) });
 
+    const firstSnapshot = async (boardId: string) => expectOk(await admin.get<SnapshotInfo[]>(`/api/boards/${boardId}/snapshots`)).at(-1)!.id;
     world = {
+      snapshotId: await firstSnapshot(board.id),
+      scratchSnapshot: async () => {
+        const { id } = await admin.createBoard('使い捨てのボード');
+        return { boardId: id, snapshotId: await firstSnapshot(id) };
+      },
       board,
       otherBoard,
       target,
