@@ -201,7 +201,7 @@ export const boardEvents = pgTable(
     // Whom an event names besides its actor (server/history/person.ts keeps the same expression).
     index('board_events_person_idx').using(
       'btree',
-      sql`(coalesce(${t.data} ->> 'authorId', ${t.data} ->> 'leadId', ${t.data} ->> 'memberId', ${t.data} ->> 'doneBy', ${t.data} ->> 'voterId', ${t.data} ->> 'passerId'))`,
+      sql`(coalesce(${t.data} ->> 'authorId', ${t.data} ->> 'leadId', ${t.data} ->> 'memberId', ${t.data} ->> 'doneBy', ${t.data} ->> 'voterId', ${t.data} ->> 'passerId', ${t.data} ->> 'giverId'))`,
       t.createdAt,
     ),
     index('board_events_idea_idx').on(t.ideaId, t.createdAt),

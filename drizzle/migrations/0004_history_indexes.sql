@@ -1,2 +1,2 @@
 CREATE INDEX "board_events_board_id_idx" ON "board_events" USING btree ("board_id","id");--> statement-breakpoint
-CREATE INDEX "board_events_person_idx" ON "board_events" USING btree ((coalesce("data" ->> 'authorId', "data" ->> 'leadId', "data" ->> 'memberId', "data" ->> 'doneBy', "data" ->> 'voterId', "data" ->> 'passerId')),"created_at");
+CREATE INDEX "board_events_person_idx" ON "board_events" USING btree ((coalesce("data" ->> 'authorId', "data" ->> 'leadId', "data" ->> 'memberId', "data" ->> 'doneBy', "data" ->> 'voterId', "data" ->> 'passerId', "data" ->> 'giverId')),"created_at");

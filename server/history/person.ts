@@ -3,7 +3,7 @@
  *
  * An event involves a person when they did it (`actor_id`) or when it names them: the author of an
  * idea staff entered for them, a lead or member staff set, a step staff ticked for them, a voter
- * whose dots a merge moved, a pass staff cleared. At most one of those fields is set on any event
+ * whose dots a merge moved, a pass staff cleared, a thank-you a restore wrote back for its giver. At most one of those fields is set on any event
  * (docs/api.md "History events"), so one expression covers them, and one index on it
  * (`board_events_person_idx`) next to the actor's makes the OR a cheap bitmap scan.
  */
@@ -11,7 +11,7 @@ import { or, sql, type SQL } from 'drizzle-orm';
 import { boardEvents } from '../../drizzle/schema';
 
 /** The person an event names besides its actor; the same expression as the index's. */
-export const namedPerson = sql`coalesce(${boardEvents.data} ->> 'authorId', ${boardEvents.data} ->> 'leadId', ${boardEvents.data} ->> 'memberId', ${boardEvents.data} ->> 'doneBy', ${boardEvents.data} ->> 'voterId', ${boardEvents.data} ->> 'passerId')`;
+export const namedPerson = sql`coalesce(${boardEvents.data} ->> 'authorId', ${boardEvents.data} ->> 'leadId', ${boardEvents.data} ->> 'memberId', ${boardEvents.data} ->> 'doneBy', ${boardEvents.data} ->> 'voterId', ${boardEvents.data} ->> 'passerId', ${boardEvents.data} ->> 'giverId')`;
 
 /** Events this person did or that name them. */
 export function involves(personId: string): SQL {
