@@ -30,6 +30,7 @@ import type { EventPage, ParticipantReport } from '../shared/history';
 import { facilityDate } from '../shared/period';
 import { ApiClient, expectOk } from '../tests/helpers/api-client';
 import { buildTestApp } from '../tests/helpers/server';
+import { NAMED_PERSON_FIELDS } from '../server/history/person';
 
 const settings = {
   events: Number(process.env.BENCH_HISTORY_EVENTS ?? 100_000),
@@ -225,7 +226,7 @@ async function sideBySide(name: string, route: () => Promise<void>, reference: (
 }
 
 /** The same expression as server/history/person.ts's, for the raw reference queries. */
-const namedPersonText = `coalesce(data ->> 'authorId', data ->> 'leadId', data ->> 'memberId', data ->> 'doneBy', data ->> 'voterId', data ->> 'passerId')`;
+const namedPersonText = `coalesce(${NAMED_PERSON_FIELDS.map((field) => `data ->> '${field}'`).join(', ')})`;
 
 interface Seeded {
   big: string;

@@ -10,8 +10,14 @@
 import { or, sql, type SQL } from 'drizzle-orm';
 import { boardEvents } from '../../drizzle/schema';
 
-/** The person an event names besides its actor; the same expression as the index's. */
-export const namedPerson = sql`coalesce(${boardEvents.data} ->> 'authorId', ${boardEvents.data} ->> 'leadId', ${boardEvents.data} ->> 'memberId', ${boardEvents.data} ->> 'doneBy', ${boardEvents.data} ->> 'voterId', ${boardEvents.data} ->> 'passerId', ${boardEvents.data} ->> 'giverId')`;
+/** The payload fields that name a person, in the index's order (drizzle/schema.ts spells it out too). */
+export const NAMED_PERSON_FIELDS = ['authorId', 'leadId', 'memberId', 'doneBy', 'voterId', 'passerId', 'giverId'] as const;
+
+/** The person an event names besides its actor; the same expression as the index's (literal keys, so it matches). */
+export const namedPerson = sql`coalesce(${sql.join(
+  NAMED_PERSON_FIELDS.map((field) => sql`${boardEvents.data} ->> ${sql.raw(`'${field}'`)}`),
+  sql`, `,
+)})`;
 
 /** Events this person did or that name them. */
 export function involves(personId: string): SQL {
