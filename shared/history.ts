@@ -221,6 +221,19 @@ export interface ContributionCounts {
   meetingsAttended: number;
 }
 
+/** Every count, in the order the CSV's columns and the report's table show them. */
+export const CONTRIBUTION_FIELDS = [
+  'ideasIndependent',
+  'ideasHelped',
+  'votesCast',
+  'thanksGiven',
+  'thanksReceived',
+  'projectsLed',
+  'projectsJoined',
+  'stepsDone',
+  'meetingsAttended',
+] as const satisfies readonly (keyof ContributionCounts)[];
+
 /** One calendar month (facility time) of the period. */
 export interface MonthCounts extends ContributionCounts {
   /** `YYYY-MM`. */

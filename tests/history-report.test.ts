@@ -34,7 +34,7 @@ import {
   type HelpLevel,
   type Phase,
 } from '../shared/board';
-import type { ContributionCounts, ParticipantReport, ReportIdea } from '../shared/history';
+import { CONTRIBUTION_FIELDS, type ContributionCounts, type ParticipantReport, type ReportIdea } from '../shared/history';
 import { newId } from '../shared/ids';
 import { ApiClient, expectOk } from './helpers/api-client';
 import { databaseKinds } from './helpers/databases';
@@ -52,17 +52,7 @@ const MONTHS = ['2026-09', '2026-10'] as const;
 const PERIOD_START = '2026-08-31T15:00:00.000Z';
 const PERIOD_END = '2026-10-31T15:00:00.000Z';
 
-const FIELDS = [
-  'ideasIndependent',
-  'ideasHelped',
-  'votesCast',
-  'thanksGiven',
-  'thanksReceived',
-  'projectsLed',
-  'projectsJoined',
-  'stepsDone',
-  'meetingsAttended',
-] as const satisfies readonly (keyof ContributionCounts)[];
+const FIELDS = CONTRIBUTION_FIELDS;
 
 interface ModelIdea {
   owner: string;

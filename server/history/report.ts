@@ -11,25 +11,15 @@ import { and, asc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import * as Y from 'yjs';
 import { boardEvents, boards, facilities, participants } from '../../drizzle/schema';
 import { boardToJson, HELP_LEVELS, type BoardJson, type HelpLevel } from '../../shared/board';
-import type { ContributionCounts, EventType, MonthCounts, ParticipantReport, ReportIdea } from '../../shared/history';
+import { CONTRIBUTION_FIELDS, type ContributionCounts, type EventType, type MonthCounts, type ParticipantReport, type ReportIdea } from '../../shared/history';
+
+export { CONTRIBUTION_FIELDS };
 import { monthOf, monthsBetween } from '../../shared/period';
 import type { Database } from '../db/database';
 import { staffSeeAnonymousAuthors } from '../http/board-context';
 import { createBoardStore } from '../persistence/board-store';
 import { involves } from './person';
 
-/** The CSV's columns after name and reading, in this order (and the report's totals). */
-export const CONTRIBUTION_FIELDS = [
-  'ideasIndependent',
-  'ideasHelped',
-  'votesCast',
-  'thanksGiven',
-  'thanksReceived',
-  'projectsLed',
-  'projectsJoined',
-  'stepsDone',
-  'meetingsAttended',
-] as const satisfies readonly (keyof ContributionCounts)[];
 
 export interface Period {
   /** Inclusive. */
