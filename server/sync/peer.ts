@@ -14,6 +14,13 @@ export interface Peer {
   readonly wantsAcks: boolean;
   /** The client asked for board notices (`?notices=1`, shared/sync-messages.ts); absent means no. */
   readonly wantsNotices?: boolean;
+  /**
+   * The client is connected to another instance (scale-out through Redis): the board's stream
+   * carries the document's committed updates and the presence to it, so the room's broadcasts
+   * skip it. What is addressed to it alone (the sync handshake, acks, notices, holds, closes) is
+   * still sent to it. Absent means a local client.
+   */
+  readonly remote?: boolean;
   send(message: Uint8Array): void;
   close(code: number, reason: string): void;
   /**

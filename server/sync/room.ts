@@ -68,6 +68,23 @@ export interface RoomOptions {
   /** Called when the last peer leaves, so the registry can plan to unload the room. */
   onEmpty?: (room: Room) => void;
   metrics?: SyncMetrics | undefined;
+  /** Where a room that other instances follow publishes what it shows (scale-out through Redis). */
+  replication?: RoomReplication | undefined;
+}
+
+/**
+ * What other instances need to keep a replica of the board: every committed batch, with the log
+ * sequence numbers around it (so that a follower that missed one notices the gap and reads the
+ * log), and every change of presence.
+ */
+export interface RoomReplication {
+  /**
+   * `update` is the batch's updates merged; `fromSeq` is the last log row before it and `toSeq` its
+   * own last row. Called after the commit, before any local peer is shown the batch.
+   */
+  published(update: Uint8Array, fromSeq: number, toSeq: number): void;
+  /** An awareness update, as y-protocols encodes it, that the room's presence just applied. */
+  awareness(update: Uint8Array): void;
 }
 
 /** The room could not store a change in time; it stays queued and is stored when the store is back. */
@@ -161,6 +178,7 @@ export class Room {
   #maxBacklog: Backlog;
   #onEmpty: ((room: Room) => void) | undefined;
   #metrics: SyncMetrics | undefined;
+  #replication: RoomReplication | undefined;
   #guard: BoardGuard;
   #status: RoomStatus = { state: 'live' };
   #settings: BoardSettings;
@@ -191,6 +209,7 @@ export class Room {
     this.#maxBacklog = options.maxBacklog;
     this.#onEmpty = options.onEmpty;
     this.#metrics = options.metrics;
+    this.#replication = options.replication;
     const { snapshot, updates, lastSeq } = options.stored;
     if (snapshot) Y.applyUpdate(this.doc, snapshot);
     for (const update of updates) Y.applyUpdate(this.doc, update);
@@ -431,8 +450,9 @@ export class Room {
   async #drainQueue(): Promise<void> {
     while (this.#queue.length > 0 && this.#status.state !== 'closed') {
       const batch = this.#apply(this.#queue.splice(0));
+      const fromSeq = this.#lastSeq;
       if (!batch.isEmpty && !(await this.#commit(batch))) return;
-      this.#publish(batch);
+      this.#publish(batch, fromSeq);
       if (this.#tailLength >= this.#compactAfterUpdates) await this.#compact();
     }
   }
@@ -660,8 +680,8 @@ export class Room {
   }
 
   /** Shows a committed batch: relays it, answers its sync requests, acks it, releases its peers. */
-  #publish(batch: Batch): void {
-    this.#relay(batch);
+  #publish(batch: Batch, fromSeq: number): void {
+    this.#relay(batch, fromSeq);
     for (const { peer, stateVector } of batch.syncRequests) {
       const record = this.#peers.get(peer);
       if (!record) continue;
@@ -694,15 +714,16 @@ export class Room {
    * Sends a batch's updates to every synced peer as one message: all of them merged, or, for a peer
    * that sent some of them, the others merged (it already has its own).
    */
-  #relay(batch: Batch): void {
+  #relay(batch: Batch, fromSeq: number): void {
     if (batch.isEmpty) return;
     const everything = batch.merged();
+    if (everything) this.#replication?.published(everything, fromSeq, this.#lastSeq);
     const senders = new Set(batch.updates.map(({ origin }) => senderOf(origin)));
     const withoutOwn = new Map<Peer, Uint8Array | null>();
     for (const sender of senders) if (sender) withoutOwn.set(sender, batch.merged(sender));
     const all = everything && encodeUpdate(everything);
     for (const [peer, record] of this.#peers) {
-      if (!record.synced) continue;
+      if (!record.synced || peer.remote === true) continue;
       const own = withoutOwn.get(peer);
       const message = own === undefined ? all : own && encodeUpdate(own);
       if (message) peer.send(message);
@@ -723,8 +744,10 @@ export class Room {
 
   #relayAwareness = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }): void => {
     const changed = [...added, ...updated, ...removed];
-    const message = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
-    for (const peer of this.#peers.keys()) peer.send(message);
+    const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
+    this.#replication?.awareness(update);
+    const message = encodeAwareness(update);
+    for (const peer of this.#peers.keys()) if (peer.remote !== true) peer.send(message);
   };
 
   #refuse(peer: Peer, error: unknown): void {
