@@ -15,6 +15,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -207,4 +208,22 @@ export const boardEvents = pgTable(
     index('board_events_idea_idx').on(t.ideaId, t.createdAt),
     index('board_events_project_idx').on(t.projectId, t.createdAt),
   ],
+);
+
+/**
+ * Staff's corrections of the analyser's readings (docs/furigana.md, "Corrections"): in this
+ * facility, wherever `surface` is one or more whole words of a text, it is read `reading`
+ * (hiragana). One per surface and facility, since a name or a work term is read the same on every
+ * board; readings are worked out again on every request, so a change here shows at once.
+ */
+export const readingCorrections = pgTable(
+  'reading_corrections',
+  {
+    facilityId: text('facility_id').notNull().references(() => facilities.id),
+    surface: text('surface').notNull(),
+    reading: text('reading').notNull(),
+    updatedBy: text('updated_by').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.facilityId, t.surface] })],
 );

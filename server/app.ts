@@ -22,6 +22,7 @@ import { lockoutRoutes } from './http/lockouts';
 import { meetingRoutes } from './http/meetings';
 import { participantRoutes } from './http/participants';
 import { presentRoutes } from './http/present';
+import { readingRoutes } from './http/readings';
 import { reportRoutes } from './http/reports';
 import { securityHeaders } from './http/security-headers';
 import { sessionCookies } from './http/session-cookie';
@@ -47,6 +48,7 @@ export function createApp(options: AppOptions) {
     .route('/', joinRoutes(options))
     // Before the board routes, whose staff guard covers every path under /boards.
     .route('/', presentRoutes(options))
+    .route('/', readingRoutes(options))
     .route('/boards', boardRoutes(options))
     .route('/', meetingRoutes(options))
     .route('/', ideaRoutes(options))

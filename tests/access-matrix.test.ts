@@ -136,6 +136,14 @@ const TABLE: Row[] = [
   // Each facility's staff read and replace their own facility's list.
   { method: 'GET', route: '/api/facility/categories', path: () => '/api/facility/categories', expected: staffOnly(200) },
   { method: 'PUT', route: '/api/facility/categories', path: () => '/api/facility/categories', body: () => ({ categories: [{ label: { ja: 'はこづめ', en: '' }, pictogram: '📦', colour: '#E69F00' }] }), expected: staffOnly(200) },
+  // Furigana (issue 12): readings for anyone with a session, with their own facility's corrections;
+  // the projector's route takes any board token of that board; corrections are staff's, per facility.
+  { method: 'POST', route: '/api/readings', path: () => '/api/readings', body: () => ({ texts: ['箱を運ぶ'] }), expected: signedIn(200) },
+  { method: 'POST', route: '/api/boards/:id/readings', path: (w) => `/api/boards/${w.board.id}/readings`, body: () => ({ texts: ['箱を運ぶ'] }), expected: { ...anyone(200), anonymous: 401, otherParticipant: 403, otherStaff: 403 }, bearer: true },
+  { method: 'GET', route: '/api/facility/readings', path: () => '/api/facility/readings', expected: staffOnly(200) },
+  { method: 'PUT', route: '/api/facility/readings/:surface', path: () => `/api/facility/readings/${encodeURIComponent('表')}`, body: () => ({ reading: 'おもて' }), expected: staffOnly(200) },
+  // No correction of this word exists: staff learn that (404); nobody else learns anything.
+  { method: 'DELETE', route: '/api/facility/readings/:surface', path: () => `/api/facility/readings/${encodeURIComponent('裏')}`, expected: staffOnly(404) },
   // No lock exists, so staff learn that (404); nobody else learns anything.
   { method: 'DELETE', route: '/api/lockouts/:id', path: () => '/api/lockouts/no-such-lock', expected: staffOnly(404) },
 ];
