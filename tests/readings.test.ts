@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { facilities, staffUsers } from '../drizzle/schema';
 import { hashSecret } from '../server/auth/passwords';
+import { sharedAnalyser } from '../server/reading/service';
 import type { Board, BoardToken } from '../shared/api';
 import { newId } from '../shared/ids';
 import { KANJI_BY_GRADE } from '../shared/kanji-grades';
@@ -25,11 +26,33 @@ import {
 import { expectedSegments, joinReadWords, plainText, WORK_SENTENCES } from './fixtures/work-sentences';
 import { ApiClient, expectOk, type ApiAnswer } from './helpers/api-client';
 import { databaseKinds, type DatabaseKind } from './helpers/databases';
+import { capturingLogger } from './helpers/log';
 import { startTestServer, type TestServer } from './helpers/server';
 
 /** What a reader sees: each word with its kana, `箱[はこ]に…`. */
 const shown = (segments: readonly ReadingSegment[]) =>
   segments.map((segment) => (segment.reading === undefined ? segment.text : `${segment.text}[${segment.reading}]`)).join('');
+
+// First in the file: each test file runs in a process of its own, so nothing has loaded it yet.
+describe('[issue 12] the analyser', () => {
+  it('loads on the first reading asked for, not when the server starts, and logs how long it took', async () => {
+    const log = capturingLogger();
+    const server = await startTestServer({ log });
+    try {
+      expect(sharedAnalyser().loaded).toBe(false);
+      const staff = new ApiClient(server.url);
+      await staff.login();
+      expect(sharedAnalyser().loaded, 'nothing but a reading loads it').toBe(false);
+      expectOk(await staff.post<ReadingsAnswer>('/api/readings', { texts: ['箱を運ぶ'] }));
+      expect(sharedAnalyser().loaded).toBe(true);
+      const loaded = log.entries.filter((entry) => entry.message === 'reading analyser loaded');
+      expect(loaded).toHaveLength(1);
+      expect(loaded[0]!.fields).toEqual({ ms: expect.any(Number), rssDeltaMb: expect.any(Number) });
+    } finally {
+      await server.stop();
+    }
+  });
+});
 
 describe.each(databaseKinds())('[issue 12] readings on %s', (kind: DatabaseKind) => {
   let server: TestServer;
