@@ -18,6 +18,7 @@ import { z } from 'zod';
 import { boards } from '../../drizzle/schema';
 import { correctionBody, correctionSurface, readingsBody, type ReadingCorrection, type ReadingsAnswer } from '../../shared/reading';
 import { createBoardAccess } from '../auth/board-access';
+import { AnalyserUnavailable } from '../reading/analyser';
 import { createCorrectionStore } from '../reading/corrections';
 import { createReadingService, type ReadingService } from '../reading/service';
 import { requireStaff, staffOf, type AppDeps, type AppEnv } from './context';
@@ -45,7 +46,10 @@ export function readingRoutes(options: ReadingRouteOptions) {
   const mayUseBoard = createBoardAccess(db);
 
   async function answer(c: Context<AppEnv>, facilityId: string, texts: readonly string[]) {
-    const result = await readings.read(facilityId, texts);
+    const result = await readings.read(facilityId, texts).catch((error: unknown) => {
+      if (error instanceof AnalyserUnavailable) throw apiError(503, 'Readings are not available just now. Please try again in a moment.');
+      throw error;
+    });
     c.header('teian-reading-cache', `hit=${result.hits}, miss=${result.misses}`);
     c.header('cache-control', 'no-store');
     return c.json({ readings: result.readings } satisfies ReadingsAnswer);

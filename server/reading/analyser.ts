@@ -42,6 +42,14 @@ export async function loadLindera(): Promise<Analyser> {
   };
 }
 
+/** The analyser could not be loaded; the API answers 503 and the next request tries again. */
+export class AnalyserUnavailable extends Error {
+  constructor(cause: unknown) {
+    super('the reading analyser could not be loaded', { cause });
+    this.name = 'AnalyserUnavailable';
+  }
+}
+
 export interface LazyAnalyser {
   /** The analyser, loading it on the first call; concurrent first calls share one load. */
   get(): Promise<Analyser>;
@@ -77,7 +85,7 @@ export function createLazyAnalyser({ load = loadLindera, log }: LazyAnalyserOpti
         } catch (error) {
           loading = undefined;
           log?.error('reading analyser failed to load', { error });
-          throw error;
+          throw new AnalyserUnavailable(error);
         }
       })();
       return loading;
