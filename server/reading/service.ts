@@ -38,6 +38,8 @@ export interface ReadingServiceOptions {
   log?: Logger;
 }
 
+const YIELD_AFTER_MS = 5;
+
 let processAnalyser: LazyAnalyser | undefined;
 
 /**
@@ -75,8 +77,15 @@ export function createReadingService({
       let misses = 0;
       if (hits < texts.length) {
         const analyser = await words.get();
+        let slice = performance.now();
         for (const [index, text] of texts.entries()) {
           if (placed[index]) continue;
+          // Analysis is synchronous (a full request is about 140 ms of it): give the relay's sockets
+          // a turn every few milliseconds rather than hold them for the whole request.
+          if (performance.now() - slice > YIELD_AFTER_MS) {
+            await new Promise((resolve) => setImmediate(resolve));
+            slice = performance.now();
+          }
           // The same text twice in one request is read once.
           let pieces = cache.get(keys[index]!);
           if (!pieces) {
