@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { facilities, staffUsers } from '../drizzle/schema';
 import { hashSecret } from '../server/auth/passwords';
+import { createLruCache } from '../server/reading/cache';
 import { sharedAnalyser } from '../server/reading/service';
 import type { Board, BoardToken } from '../shared/api';
 import { newId } from '../shared/ids';
@@ -106,6 +107,12 @@ describe.each(databaseKinds())('[issue 12] readings on %s', (kind: DatabaseKind)
     expect(corrected[0]).toContainEqual({ text: '貼', reading: 'は' });
     expect(corrected[0]).toContainEqual({ text: '分', reading: 'わ' });
     expect(corrected[0]!.find((segment) => segment.text.includes('シール'))).not.toHaveProperty('reading');
+    // The levels pick from what was served: 箱 and 重 are grade 3, 色 and 分 grade 2, 貼 no 教育漢字.
+    const picked = (level: FuriganaLevel) => pickFurigana(corrected[0]!, level).flatMap((segment) => (segment.reading ? [segment.text] : []));
+    expect(picked('all')).toEqual(['箱', '色', '貼', '重', '分']);
+    expect(picked('grade-2')).toEqual(['箱', '貼', '重']);
+    expect(picked('grade-3')).toEqual(['貼']);
+    expect(picked('none')).toEqual([]);
     expectOk(await uncorrect('後'));
     expectOk(await uncorrect('二人'));
   });
@@ -287,5 +294,25 @@ describe('[issue 12] furigana levels', () => {
     expect(alignReading('見る', 'ミタ')).toEqual([{ text: '見る', reading: 'みた' }]);
     expect(alignReading('シール', 'シール')).toEqual([{ text: 'シール' }]);
     expect(alignReading('鍋', undefined)).toEqual([{ text: '鍋' }]);
+  });
+});
+
+describe('[issue 12] the reading cache', () => {
+  it('keeps the most recently used texts within its weight and drops the oldest first', () => {
+    const cache = createLruCache<string>({ maxWeight: 10 });
+    cache.set('a', 'A', 4);
+    cache.set('b', 'B', 4);
+    expect(cache.get('a')).toBe('A'); // a is now the most recent
+    cache.set('c', 'C', 4);
+    expect(cache.get('b')).toBeUndefined();
+    expect([cache.get('a'), cache.get('c')]).toEqual(['A', 'C']);
+    expect(cache.weight).toBe(8);
+    // One entry heavier than the whole cache is not kept, and pushes nothing out.
+    cache.set('huge', 'H', 11);
+    expect(cache.get('huge')).toBeUndefined();
+    expect(cache.size).toBe(2);
+    // Setting a key again replaces it and its weight.
+    cache.set('a', 'A2', 6);
+    expect([cache.get('a'), cache.get('c'), cache.weight]).toEqual(['A2', 'C', 10]);
   });
 });
