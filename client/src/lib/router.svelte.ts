@@ -23,6 +23,21 @@ export type Route =
   | { name: 'setup'; token: string }
   | { name: 'notFound' };
 
+/**
+ * The routes only staff open: read at the staff pages' 16px, and each loaded as a chunk of its own
+ * the first time it is opened (App.svelte), so a participant's device never downloads them.
+ */
+export const STAFF_ROUTES: ReadonlySet<Route['name']> = new Set([
+  'staff',
+  'staffLogin',
+  'setup',
+  'nameCards',
+  'meetingSummary',
+  'boardHistory',
+  'ideaTimeline',
+  'participantReport',
+]);
+
 export function matchRoute(path: string, search: URLSearchParams): Route {
   const parts = path.split('/').filter(Boolean).map(safeDecode);
   const [first, second, third] = parts;
