@@ -27,7 +27,7 @@ export type Route =
  * The routes only staff open: read at the staff pages' 16px, and each loaded as a chunk of its own
  * the first time it is opened (App.svelte), so a participant's device never downloads them.
  */
-export const STAFF_ROUTES: ReadonlySet<Route['name']> = new Set([
+export const STAFF_ROUTES: readonly Route['name'][] = [
   'staff',
   'staffLogin',
   'setup',
@@ -36,7 +36,7 @@ export const STAFF_ROUTES: ReadonlySet<Route['name']> = new Set([
   'boardHistory',
   'ideaTimeline',
   'participantReport',
-]);
+];
 
 export function matchRoute(path: string, search: URLSearchParams): Route {
   const parts = path.split('/').filter(Boolean).map(safeDecode);
