@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { BoardJson } from './board';
 import type { Category } from './categories';
+import type { ErrorCode } from './error-codes';
 import {
   AVATAR_MAX,
   BOARD_DESCRIPTION_MAX,
@@ -340,36 +341,7 @@ export interface Lockout {
   until: string;
 }
 
-export const ERROR_CODES = [
-  'bad_request',
-  'unauthorized',
-  'forbidden',
-  'not_found',
-  'conflict',
-  'too_large',
-  'rate_limited',
-  /** 429 after too many wrong join codes or PINs: only staff can help (or time). */
-  'locked_out',
-  'unavailable',
-  'internal',
-] as const;
-export type ErrorCode = (typeof ERROR_CODES)[number];
-
-const ERROR_CODE_BY_STATUS: Record<number, ErrorCode> = {
-  400: 'bad_request',
-  401: 'unauthorized',
-  403: 'forbidden',
-  404: 'not_found',
-  409: 'conflict',
-  413: 'too_large',
-  429: 'rate_limited',
-  503: 'unavailable',
-};
-
-/** The error code that goes with an HTTP status (anything unlisted is `internal`). */
-export function errorCodeForStatus(status: number): ErrorCode {
-  return ERROR_CODE_BY_STATUS[status] ?? 'internal';
-}
+export { ERROR_CODES, errorCodeForStatus, type ErrorCode } from './error-codes';
 
 /** Every error answer: `{ error: { code, message, fields? } }`. */
 export interface ApiError {

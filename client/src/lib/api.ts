@@ -26,7 +26,7 @@ import type {
   ParticipantPatchBody,
   SetupBody,
 } from '../../../shared/api';
-import { errorCodeForStatus } from '../../../shared/api';
+import { errorCodeForStatus } from '../../../shared/error-codes';
 import type { DiffAnswer, EventPage, ParticipantReport, RestoreAnswer, SnapshotBoard, SnapshotInfo } from '../../../shared/history';
 
 /** `network` means the request never got an answer: offline, or the server is down. */

@@ -11,7 +11,7 @@
  * button.onclick = () => void openProjector(boardId).then(({ opened, url }) => opened || showLink(url));
  */
 import type { PresentInfo } from '../../../shared/api';
-import { errorCodeForStatus } from '../../../shared/api';
+import { errorCodeForStatus } from '../../../shared/error-codes';
 import { api, ApiRequestError } from './api';
 
 const TOKEN_PARAM = 'token';
