@@ -4,6 +4,8 @@
  * replace the facility's categories, which every board's context then carries. Every bad body is a
  * 400 that changes nothing, on every database the run has.
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Board, BoardContext, FacilityCategories, JoinInfo, Me, Participant } from '../shared/api';
@@ -11,7 +13,7 @@ import { DEFAULT_CATEGORIES } from '../shared/categories';
 import { AVATAR_MAX, CATEGORIES_MAX, CATEGORY_LABEL_MAX, DISPLAY_NAME_MAX } from '../shared/limits';
 import { AVATAR_CHOICES, CATEGORY_COLOURS, CATEGORY_PICTOGRAMS } from '../shared/pictogram-choices';
 import { facilities, participants } from '../drizzle/schema';
-import { pictograms } from '../client/src/lib/pictograms.generated';
+import { pictogramFile } from '../client/src/lib/pictogram-file';
 import ja from '../client/src/i18n/ja.json';
 import en from '../client/src/i18n/en.json';
 import { ApiClient, expectOk } from './helpers/api-client';
@@ -22,7 +24,7 @@ describe('[issue 9] the pictogram picker', () => {
   it('offers only pictograms that are bundled, each named in both languages', () => {
     const messages: Record<string, Record<string, string>> = { ja, en };
     for (const choice of [...AVATAR_CHOICES, ...CATEGORY_PICTOGRAMS]) {
-      expect(pictograms[choice.emoji.replace(/\uFE0F/g, '')], `${choice.emoji} is bundled`).toBeDefined();
+      expect(existsSync(path.join(import.meta.dirname, '../client/src/pictograms', pictogramFile(choice.emoji))), `${choice.emoji} is bundled`).toBe(true);
       for (const locale of ['ja', 'en']) expect(messages[locale]![`pictogram.${choice.name}`], `${locale} names ${choice.name}`).toBeTruthy();
     }
     for (const { name } of CATEGORY_COLOURS) for (const locale of ['ja', 'en']) expect(messages[locale]![`colour.${name}`]).toBeTruthy();
