@@ -23,6 +23,8 @@ import { startTestServer, type TestServer } from './server';
 import type { Result } from 'axe-core';
 import ja from '../../client/src/i18n/ja.json';
 import en from '../../client/src/i18n/en.json';
+import jaStaff from '../../client/src/i18n/ja.staff.json';
+import enStaff from '../../client/src/i18n/en.staff.json';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
@@ -59,9 +61,9 @@ export function launchBrowser(): Promise<Browser> {
 }
 
 export type AppLocale = 'ja' | 'en';
-export type MessageKey = keyof typeof ja;
+export type MessageKey = keyof typeof ja | keyof typeof jaStaff;
 
-const messages: Record<AppLocale, Record<MessageKey, string>> = { ja, en };
+const messages: Record<AppLocale, Record<MessageKey, string>> = { ja: { ...ja, ...jaStaff }, en: { ...en, ...enStaff } };
 
 /**
  * The client's own wording, so tests find controls by the names people see and a wording change
