@@ -13,7 +13,12 @@ export interface Config {
   databaseUrl: string | undefined;
   /** Where PGlite and generated secrets live. `memory://` keeps PGlite in memory (tests). */
   dataDir: string;
+  /** Scale-out (docs/scale-out.md): several instances share boards through this Redis. */
   redisUrl: string | undefined;
+  /** Prefix of every Redis key and channel (`REDIS_PREFIX`), so that clusters can share one Redis. */
+  redisPrefix: string;
+  /** How long a board's ownership lease lasts without renewal (`TEIAN_LEASE_TTL_MS`). */
+  leaseTtlMs: number;
   /** Undefined means: generate once and keep in `dataDir`. */
   sessionSecret: string | undefined;
   admin: { login: string; password: string } | undefined;
@@ -84,6 +89,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: env.DATA_DIR || './data',
     redisUrl: env.REDIS_URL || undefined,
+    redisPrefix: env.REDIS_PREFIX || 'teian',
+    leaseTtlMs: integer(env.TEIAN_LEASE_TTL_MS, 5000, 'TEIAN_LEASE_TTL_MS'),
     sessionSecret: env.SESSION_SECRET || undefined,
     admin,
     publicUrl: publicUrl(env.TEIAN_PUBLIC_URL),

@@ -21,6 +21,7 @@ import { createLogger, type Logger } from './log';
 import { createMetrics } from './metrics';
 import { createBoardStore, type BoardStore } from './persistence/board-store';
 import type { ChangePolicy } from './permissions/policy';
+import { Cluster } from './cluster/cluster';
 import { RoomRegistry } from './sync/registry';
 import { attachRelay } from './sync/websocket';
 
@@ -31,8 +32,15 @@ export interface BuiltServer {
   tokens: BoardTokens;
   /** The one-time setup token, when the first admin is still to be created. */
   setupToken: string | null;
+  /** The link to the other instances, when `REDIS_URL` is set. */
+  cluster: Cluster | null;
   /** Stores and compacts every board and closes the database. */
   close(): Promise<void>;
+  /**
+   * Stops as a crash would, as far as the other instances can tell (tests of scale-out): no lease
+   * is released, nothing is stored or compacted, and every socket just drops.
+   */
+  crash(): Promise<void>;
 }
 
 export interface RunningServer extends BuiltServer {
@@ -68,6 +76,13 @@ export async function buildServer(
     policy,
     authorize: createBoardAccess(db),
   });
+  // Scale-out: only with REDIS_URL; without it no Redis code runs at all.
+  const cluster = config.redisUrl
+    ? await registry.joinCluster(
+        (handlers) => Cluster.connect({ url: config.redisUrl!, prefix: config.redisPrefix, leaseTtlMs: config.leaseTtlMs, log }, handlers),
+        config.sync,
+      )
+    : null;
   metrics.observe({
     loadedBoards: () => registry.loadedCount,
     connections: () => registry.connectionCount,
@@ -94,10 +109,15 @@ export async function buildServer(
     database,
     registry,
     tokens,
+    cluster,
     setupToken: bootstrap.setup.token,
     async close() {
       await registry.closeAll(config.sync.shutdownDeadlineMs);
       await database.close();
+    },
+    async crash() {
+      await cluster?.close({ graceful: false });
+      await database.close().catch(() => {});
     },
   };
 }
@@ -124,6 +144,13 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       // Rooms close their sockets with a "going away" code before the relay drops what is left.
       await built.close();
       relay.close();
+      await closed;
+    },
+    async crash() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      relay.close();
+      server.closeAllConnections();
+      await built.crash();
       await closed;
     },
   };

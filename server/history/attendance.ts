@@ -8,6 +8,11 @@
  *
  * A room unloads when its last socket has gone for a while; the tracker then loads the board again
  * at once, so that the next socket joins a room it watches. A room closed by shutdown is let go.
+ *
+ * With several instances (docs/scale-out.md) the board's room may run on another instance, whose
+ * room has every instance's sockets as peers: the tracker then asks the registry for the actors on
+ * the board across the cluster on every sweep, and every tenth sweep stops watching meetings that
+ * another instance closed.
  */
 import type { Logger } from '../log';
 import type { MeetingStore } from '../persistence/meetings';
@@ -17,6 +22,8 @@ import type { Actor } from '../../shared/actor';
 
 /** How often the connected sockets are read besides presence changes. */
 const SWEEP_MS = 2000;
+/** With several instances: every this many sweeps, meetings closed elsewhere stop being watched. */
+const OPEN_CHECK_SWEEPS = 10;
 
 interface Watch {
   meetingId: string;
@@ -47,6 +54,7 @@ export class AttendanceTracker {
   #store: MeetingStore;
   #log: Logger;
   #watches = new Map<string, Watch>();
+  #sweeps = 0;
 
   constructor({ registry, store, log }: AttendanceTrackerOptions) {
     this.#registry = registry;
@@ -63,7 +71,7 @@ export class AttendanceTracker {
       seen: new Set(already),
       room: null,
       detach: () => {},
-      sweep: setInterval(() => this.#note(watch), SWEEP_MS),
+      sweep: setInterval(() => this.#sweep(watch), SWEEP_MS),
       saving: Promise.resolve(),
       stopped: false,
     };
@@ -84,7 +92,8 @@ export class AttendanceTracker {
   async attendance(meetingId: string): Promise<string[] | null> {
     const watch = this.#watches.get(meetingId);
     if (!watch) return null;
-    this.#note(watch);
+    if (this.#registry.clustered) await this.#poll(watch);
+    else this.#note(watch);
     await watch.saving;
     return [...watch.seen];
   }
@@ -104,7 +113,34 @@ export class AttendanceTracker {
     }
   }
 
+  #sweep(watch: Watch): void {
+    if (!this.#registry.clustered) return this.#note(watch);
+    void this.#poll(watch);
+    if (++this.#sweeps % (OPEN_CHECK_SWEEPS * Math.max(1, this.#watches.size)) === 0) void this.#dropClosed();
+  }
+
+  /** Notes the actors on the board on every instance (scale-out). */
+  async #poll(watch: Watch): Promise<void> {
+    try {
+      this.#noteActors(watch, await this.#registry.actorsOn(watch.boardId));
+    } catch (error) {
+      this.#log.warn('could not read who is on a board for a meeting\'s attendance', { boardId: watch.boardId, error });
+    }
+  }
+
+  /** Stops watching the meetings that another instance closed. */
+  async #dropClosed(): Promise<void> {
+    try {
+      const open = new Set((await this.#store.open()).map(({ id }) => id));
+      for (const meetingId of [...this.#watches.keys()]) if (!open.has(meetingId)) this.stop(meetingId);
+    } catch (error) {
+      this.#log.warn('could not read the open meetings', { error });
+    }
+  }
+
   #attach(watch: Watch): void {
+    // With several instances the room may be another's: the sweeps ask the cluster instead.
+    if (this.#registry.clustered) return void this.#poll(watch);
     this.#registry.open(watch.boardId).then(
       (room) => {
         if (watch.stopped) return;
@@ -135,9 +171,14 @@ export class AttendanceTracker {
   }
 
   #note(watch: Watch): void {
-    if (!watch.room || watch.stopped) return;
+    if (!watch.room) return;
+    this.#noteActors(watch, watch.room.actors);
+  }
+
+  #noteActors(watch: Watch, actors: readonly Actor[]): void {
+    if (watch.stopped) return;
     let grew = false;
-    for (const actor of watch.room.actors) {
+    for (const actor of actors) {
       if (!attends(actor) || watch.seen.has(actor.id)) continue;
       watch.seen.add(actor.id);
       grew = true;

@@ -59,7 +59,7 @@ export async function takeNamedSnapshot(
   registry: RoomRegistry,
   { boardId, label, staffId }: { boardId: string; label: string; staffId: string },
 ): Promise<SnapshotInfo> {
-  const { state, upToSeq } = await registry.withRoom(boardId, (room) => committedSnapshot(room));
+  const { state, upToSeq } = await registry.committedState(boardId);
   const [row] = await db
     .insert(boardSnapshots)
     .values({ id: newId(), boardId, kind: 'named', label, state, upToSeq, takenBy: staffId })

@@ -8,7 +8,7 @@ import { Hono } from 'hono';
 import * as Y from 'yjs';
 import { boardCreateBody, boardPatchBody, type Board, type BoardToken } from '../../shared/api';
 import { boardContext } from './board-context';
-import { initBoard, setMeta } from '../../shared/board';
+import { initBoard } from '../../shared/board';
 import { newId } from '../../shared/ids';
 import { boardSnapshots, boards, participants } from '../../drizzle/schema';
 import { CloseCode } from '../../shared/close-codes';
@@ -85,21 +85,14 @@ export function boardRoutes({ db, tokens, anonymousIds, registry }: AppDeps) {
         }
         return updated!;
       });
-      if (closing) registry.closeWhere(board.id, CloseCode.forbidden, AccessReason.boardClosed, (actor) => actor.role !== 'staff');
+      if (closing) registry.closeWhere(board.id, CloseCode.forbidden, AccessReason.boardClosed, ['participant', 'guest', 'viewer']);
       if (change.allowGuests !== undefined || change.allowAnonymous !== undefined) {
         registry.settingsChanged(board.id, { allowGuests: row!.allowGuests, allowAnonymous: row!.allowAnonymous });
       }
-      registry.notify(board.id, 'settings', (actor) => actor.role === 'staff' || actor.role === 'viewer');
+      registry.notify(board.id, 'settings', ['staff', 'viewer']);
       // The document carries the title and the budget too; keep it in step, as the staff member.
       if (change.title !== undefined || change.voteBudget !== undefined) {
-        await registry.withRoom(board.id, (room) =>
-          room.change(session.staff.id, (doc) =>
-            setMeta(doc, {
-              ...(change.title !== undefined ? { title: change.title } : {}),
-              ...(change.voteBudget !== undefined ? { voteBudget: change.voteBudget } : {}),
-            }),
-          ),
-        );
+        await registry.serverChange(board.id, session.staff.id, { name: 'setMeta', title: change.title, voteBudget: change.voteBudget });
       }
       return c.json(toBoard(row!));
     })
@@ -116,9 +109,9 @@ export function boardRoutes({ db, tokens, anonymousIds, registry }: AppDeps) {
           return updated!;
         }),
       );
-      registry.closeWhere(board.id, CloseCode.forbidden, AccessReason.joinCodeChanged, (actor) => actor.role === 'guest');
+      registry.closeWhere(board.id, CloseCode.forbidden, AccessReason.joinCodeChanged, ['guest']);
       // Projectors and every open staff screen show the new code at once (docs/protocol.md, "notice").
-      registry.notify(board.id, 'settings', (actor) => actor.role === 'staff' || actor.role === 'viewer');
+      registry.notify(board.id, 'settings', ['staff', 'viewer']);
       return c.json(toBoard(row));
     })
 
@@ -136,7 +129,7 @@ export function boardRoutes({ db, tokens, anonymousIds, registry }: AppDeps) {
         .update(boards)
         .set({ viewerGeneration: sql`${boards.viewerGeneration} + 1` })
         .where(eq(boards.id, board.id));
-      registry.closeWhere(board.id, CloseCode.forbidden, AccessReason.viewerRevoked, (actor) => actor.role === 'viewer');
+      registry.closeWhere(board.id, CloseCode.forbidden, AccessReason.viewerRevoked, ['viewer']);
       return c.body(null, 204);
     });
 

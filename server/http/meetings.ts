@@ -11,7 +11,6 @@ import { boardSnapshots } from '../../drizzle/schema';
 import { meetingCloseBody, type Meeting, type MeetingSummary } from '../../shared/api';
 import { boardToJson } from '../../shared/board';
 import { AttendanceTracker } from '../history/attendance';
-import { committedSnapshot } from '../history/snapshots';
 import { createMeetingStore, type MeetingRow } from '../persistence/meetings';
 import { boardPeople } from './board-context';
 import { findBoard } from './boards';
@@ -42,7 +41,7 @@ export function meetingRoutes({ db, registry, log }: AppDeps) {
       if (!meeting) throw apiError(409, 'A meeting is already open on this board; close it first');
       tracker.watch(meeting.id, board.id);
       // The projector opens the meeting with what got done since the last one (docs/protocol.md, "notice").
-      registry.notify(board.id, 'meeting', (actor) => actor.role === 'staff' || actor.role === 'viewer');
+      registry.notify(board.id, 'meeting', ['staff', 'viewer']);
       return c.json(toMeeting(meeting), 201);
     })
 
@@ -68,7 +67,7 @@ export function meetingRoutes({ db, registry, log }: AppDeps) {
       }
       const attendance = body.attendance ? [...new Set(body.attendance)] : (await tracker.attendance(meeting.id)) ?? meeting.attendance;
       const closedAt = new Date();
-      const state = await registry.withRoom(meeting.boardId, (room) => committedSnapshot(room, CANNOT_SAVE));
+      const state = await registry.committedState(meeting.boardId, CANNOT_SAVE);
       const closed = await store.close({
         meetingId: meeting.id,
         boardId: meeting.boardId,
@@ -79,7 +78,7 @@ export function meetingRoutes({ db, registry, log }: AppDeps) {
       });
       if (!closed) throw apiError(409, 'This meeting is closed already');
       tracker.stop(meeting.id);
-      registry.notify(meeting.boardId, 'meeting', (actor) => actor.role === 'staff' || actor.role === 'viewer');
+      registry.notify(meeting.boardId, 'meeting', ['staff', 'viewer']);
       return c.json(toMeeting(closed));
     })
 
@@ -110,7 +109,7 @@ export function meetingRoutes({ db, registry, log }: AppDeps) {
       const [row] = await db.select({ state: boardSnapshots.state }).from(boardSnapshots).where(eq(boardSnapshots.id, meeting.snapshotId));
       if (row) return row.state;
     }
-    return (await registry.withRoom(meeting.boardId, (room) => committedSnapshot(room, CANNOT_SAVE))).state;
+    return (await registry.committedState(meeting.boardId, CANNOT_SAVE)).state;
   }
 
   async function withAttendanceSoFar(meeting: MeetingRow): Promise<MeetingRow> {

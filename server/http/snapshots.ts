@@ -5,11 +5,11 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { boardToJson, type BoardJson } from '../../shared/board';
+import type { BoardJson } from '../../shared/board';
 import { diffBoards } from '../../shared/board-diff';
-import { diffQuery, snapshotBody, type BoardDiff, type DiffAnswer, type RestoreAnswer, type SnapshotBoard, type SnapshotInfo } from '../../shared/history';
-import { restoreContent } from '../history/restore';
-import { boardOfState, committedSnapshot, findSnapshot, listSnapshots, takeNamedSnapshot } from '../history/snapshots';
+import { diffQuery, snapshotBody, type DiffAnswer, type RestoreAnswer, type SnapshotBoard, type SnapshotInfo } from '../../shared/history';
+import { toBytes } from '../cluster/wire';
+import { boardOfState, findSnapshot, listSnapshots, takeNamedSnapshot } from '../history/snapshots';
 import { findBoard } from './boards';
 import { requireStaff, staffOf, type AppDeps, type AppEnv } from './context';
 import { validate } from './validate';
@@ -18,7 +18,7 @@ export function snapshotRoutes({ db, registry }: AppDeps) {
   /** A point of the board's history: one of its snapshots, or `now` (what the relay has committed). */
   async function pointOf(boardId: string, point: string): Promise<{ info: SnapshotInfo | null; board: BoardJson }> {
     if (point === 'now') {
-      const { state } = await registry.withRoom(boardId, (room) => committedSnapshot(room));
+      const { state } = await registry.committedState(boardId);
       return { info: null, board: boardOfState(state) };
     }
     const { info, state } = await findSnapshot(db, boardId, point);
@@ -59,20 +59,14 @@ export function snapshotRoutes({ db, registry }: AppDeps) {
       const board = await findBoard(db, c.req.param('id'), session.facilityId);
       const snapshot = await findSnapshot(db, board.id, c.req.param('sid'));
       const { id: snapshotId, label, kind } = snapshot.info;
-      const diff = await registry.withRoom(board.id, async (room) => {
-        // The change runs in the room's queue, after every update that arrived before this request,
-        // so the diff is taken against exactly the document it rewrites.
-        const changed: { diff: BoardDiff | null } = { diff: null };
-        await room.change(
-          session.staff.id,
-          (doc) => {
-            const before = boardToJson(doc);
-            restoreContent(doc, snapshot.state);
-            changed.diff = diffBoards(before, boardToJson(doc));
-          },
-          { eventData: { restore: snapshotId }, events: [{ type: 'board.restored', data: { snapshotId, label, kind } }] },
-        );
-        return changed.diff!;
+      // The change runs in the room's queue, after every update that arrived before this request,
+      // so the diff is taken against exactly the document it rewrites.
+      const diff = await registry.serverChange(board.id, session.staff.id, {
+        name: 'restore',
+        state: toBytes(snapshot.state),
+        snapshotId,
+        label,
+        kind,
       });
       const answer: RestoreAnswer = { snapshot: snapshot.info, diff };
       return c.json(answer);

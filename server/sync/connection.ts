@@ -43,10 +43,13 @@ export interface ConnectionOptions {
   limits: ConnectionLimits;
 }
 
+/** What a connection talks to: a board's room, or a replica of a board another instance owns. */
+export type BoardHost = Pick<Room, 'join' | 'receive' | 'leave'>;
+
 type ConnectionState =
   /** The board is still loading: messages wait here, in order, and nothing is sent. */
   | { state: 'waiting'; pending: Uint8Array[] }
-  | { state: 'open'; room: Room }
+  | { state: 'open'; room: BoardHost }
   | { state: 'closed' };
 
 /** Why reading is stopped; the socket reads again once no reason is left. */
@@ -96,7 +99,7 @@ export class Connection implements Peer {
   }
 
   /** The board has loaded: join its room and hand over what arrived meanwhile. */
-  attach(room: Room): void {
+  attach(room: BoardHost): void {
     if (this.#state.state !== 'waiting') return;
     const { pending } = this.#state;
     this.#state = { state: 'open', room };
