@@ -141,7 +141,7 @@ function unpackBefore(): { root: string; remove(): void } {
   return { root, remove: () => rmSync(root, { recursive: true, force: true }) };
 }
 
-function withDatabase(url: string, name: string): string {
+export function withDatabase(url: string, name: string): string {
   const parsed = new URL(url);
   parsed.pathname = `/${name}`;
   return parsed.toString();
@@ -209,7 +209,7 @@ function profiling(variant: Variant): string[] {
 }
 
 /** CPU milliseconds so far of each PostgreSQL backend serving `databaseName`, from /proc (null if unreadable). */
-function backendCpu(admin: postgres.Sql, databaseName: string) {
+export function backendCpu(admin: postgres.Sql, databaseName: string) {
   const tick = 1000 / Number(execFileSync('getconf', ['CLK_TCK']).toString().trim() || 100);
   return async (): Promise<Map<number, number> | null> => {
     const backends = await admin<{ pid: number }[]>`select pid from pg_stat_activity where datname = ${databaseName}`;

@@ -1,16 +1,26 @@
 /**
- * `npm run bench [permissions|commit|history]`: every benchmark (or the one named), each measured side by
+ * `npm run bench`: the comparison with the y-websocket reference server and Hocuspocus
+ * (bench/compare/, method and latest table in bench/README.md), end to end.
+ * `npm run bench compare [a|b|c|d|sweep|large]`: the comparison, or one of its scenarios.
+ * `npm run bench permissions|commit|history`: one of the earlier benchmarks, each measured side by
  * side with its reference in the same run, reported as ratios. Numbers vary with the machine; the
  * ratios are what to compare.
  */
 import { commitPath, reportCommitPath } from './commit-path';
+import { compare } from './compare/compare';
 import { historyQueries, reportHistoryQueries } from './history-queries';
 import { permissionsCost } from './permissions-cost';
 import { median } from './relay-clients';
 
 const only = process.argv[2];
+const BENCHMARKS = ['compare', 'permissions', 'commit', 'history'];
+if (only && !BENCHMARKS.includes(only)) throw new Error(`unknown benchmark ${only}: one of ${BENCHMARKS.join(', ')}`);
 
-if (!only || only === 'permissions') {
+if (!only || only === 'compare') {
+  await compare(process.argv[3]);
+}
+
+if (only === 'permissions') {
   console.log(`permission check at ${process.env.BENCH_CLIENTS ?? 100} clients on one board`);
   const result = await permissionsCost();
   const format = (values: number[]) => values.map((value) => value.toFixed(0)).join(', ');
@@ -19,7 +29,7 @@ if (!only || only === 'permissions') {
   console.log(`  ratio with/without: ${result.ratio.toFixed(3)} (cost ${((1 - result.ratio) * 100).toFixed(1)}%)`);
 }
 
-if (!only || only === 'commit') {
+if (only === 'commit') {
   // PGlite always; PostgreSQL too when BENCH_DATABASE_URL names one (a database per server is created and dropped).
   for (const database of process.env.BENCH_DATABASE_URL ? (['pglite', 'postgres'] as const) : (['pglite'] as const)) {
     const started = performance.now();
@@ -29,7 +39,7 @@ if (!only || only === 'commit') {
   }
 }
 
-if (!only || only === 'history') {
+if (only === 'history') {
   // PostgreSQL only (BENCH_DATABASE_URL): the figures are its planner's and its indexes'.
   const started = performance.now();
   for (const line of reportHistoryQueries(await historyQueries())) console.log(line);
