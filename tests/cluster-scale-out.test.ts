@@ -4,8 +4,14 @@
  * pub/sub message is found by the log's sequence numbers and read from the log, and an instance
  * that dies loses nothing that was committed while the clients move to the one left.
  */
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { addIdea, boardToJson } from '../shared/board';
+import { CloseCode } from '../shared/close-codes';
+import { Leases } from '../server/cluster/lease';
+import { Outbox } from '../server/cluster/outbox';
+import { names } from '../server/cluster/wire';
+import { silentLogger } from '../server/log';
 import type { RunningServer } from '../server/server';
 import { ApiClient } from './helpers/api-client';
 import { createTestDatabase, type TestDatabase } from './helpers/databases';
@@ -165,5 +171,67 @@ describe.each(redisUrl ? [redisUrl] : [])('two instances through Redis (%s)', (u
     const late = await guestOn(await join(), board.id, board.joinCode!, 'みき');
     await eventually(() => expect(ideaIds(late)).toEqual(['after', 'before-1', 'before-2', 'during']), { timeoutMs: 15_000 });
     await eventually(() => expect(boardToJson(onB.doc)).toEqual(boardToJson(late.doc)));
+  });
+
+  it('lets no instance take a lease before its holder has stopped committing', async () => {
+    const keys = names(uniquePrefix());
+    const holderRedis = new Redis(url);
+    const otherRedis = new Redis(url);
+    const lost: string[] = [];
+    const holder = new Leases({ redis: holderRedis, names: keys, instanceId: 'holder', ttlMs: 600, log: silentLogger, onLost: (id) => lost.push(id) });
+    const other = new Leases({ redis: otherRedis, names: keys, instanceId: 'other', ttlMs: 600, log: silentLogger, onLost: () => {} });
+    try {
+      expect(await holder.acquire('board')).toBe('holder');
+      expect(await other.acquire('board')).toBe('holder');
+      expect(holder.holds('board')).toBe(true);
+      // The holder is cut off from Redis: it cannot renew, and must stop before the lease can pass.
+      holderRedis.disconnect();
+      let owner: string | null = 'holder';
+      while (owner !== 'other') {
+        const holdsBefore = holder.holds('board');
+        owner = await other.acquire('board');
+        if (owner === 'other') expect(holdsBefore).toBe(false);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(holder.check('board')).toBe(false);
+      await eventually(() => expect(lost).toEqual(['board']));
+    } finally {
+      await holder.close({ release: false });
+      await other.close({ release: true });
+      otherRedis.disconnect();
+    }
+  });
+
+  it('publishes what one tick has for one channel as one Redis message', async () => {
+    const channel = `${uniquePrefix()}:batch`;
+    const publisher = new Redis(url);
+    const subscriber = new Redis(url);
+    const received: unknown[][] = [];
+    try {
+      subscriber.on('message', (_channel: string, payload: string) => received.push(JSON.parse(payload) as unknown[]));
+      await subscriber.subscribe(channel);
+      const outbox = new Outbox(publisher, silentLogger);
+      for (let index = 0; index < 100; index++) outbox.push(channel, { index });
+      await eventually(() => expect(received.flat()).toHaveLength(100));
+      expect(received).toHaveLength(1);
+      expect(outbox.published).toBe(1);
+    } finally {
+      publisher.disconnect();
+      subscriber.disconnect();
+    }
+  });
+
+  it('closes a follower’s sockets when rights change on another instance', async () => {
+    const [a, b] = await cluster(2);
+    const staff = new ApiClient(a!.url);
+    await staff.login();
+    const board = await staff.createBoard();
+    await staffOn(a!, board.id);
+    const onB = await guestOn(b!, board.id, board.joinCode!, 'けん');
+    const codes: number[] = [];
+    onB.provider.on('connection-close', (event: CloseEvent | null) => event && codes.push(event.code));
+    // A new join code ends the guests who came in with the old one, on every instance.
+    expect((await staff.request('POST', `/api/boards/${board.id}/join-code`)).status).toBe(200);
+    await eventually(() => expect(codes).toContain(CloseCode.forbidden));
   });
 });
