@@ -1,3 +1,5 @@
+import { loadUiFonts } from './ui-fonts';
+
 /**
  * Registers the service worker (client/public/sw.js) that keeps the app shell on the device, so a
  * board reloaded without a connection still opens from IndexedDB. Only in a production build: in
@@ -5,9 +7,13 @@
  */
 export function keepShellOffline(): void {
   if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return;
+  // The default buffer of 250 entries can fill (pictograms, font subsets) before the list below is read.
+  performance.setResourceTimingBufferSize(1000);
   navigator.serviceWorker.register('/sw.js').then(
     async () => {
       const ready = await navigator.serviceWorker.ready;
+      // The font subsets for the UI's own words, so they are there offline however little was shown.
+      await loadUiFonts();
       // Files this page loaded before the worker took over (the fonts above all): keep them too.
       const urls = performance
         .getEntriesByType('resource')
