@@ -211,6 +211,7 @@ describe.skipIf(!browserAvailable())("the participant's board, as a new user fin
       const card = someone.page.getByRole('article', { name: long, exact: true });
       const readAll = button(card, t('board.readAll'));
       await readAll.waitFor();
+      await card.scrollIntoViewIfNeeded();
       await screenshot(someone.page, `fixes-long-idea-ja-${someone === hana ? '360x740' : '1280x800'}`);
       // Clamped: its text shows its first lines only; a short card has no such button.
       const height = (await box(card)).height;
