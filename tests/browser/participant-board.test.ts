@@ -117,11 +117,14 @@ describe.skipIf(!browserAvailable())('the participant board, live on three devic
     await button(idea(ken.page, '手あらいの絵をはる'), t('board.vote')).click();
     await flows.dotsLeftIs(ken.page, 0);
 
-    // Every vote button now says why it cannot vote.
+    // Every vote button now greys, pointing to the one line in the bar that says why (issue 12:
+    // not the same hint on every card).
+    await ken.page.getByTestId('no-votes-hint').getByText(t('board.noDotsHint'), { exact: true }).waitFor();
     for (const text of ['ごみ箱をふやす', '手あらいの絵をはる']) {
       const card = idea(ken.page, text);
       expect(await button(card, t('board.vote')).getAttribute('aria-disabled')).toBe('true');
-      await card.getByText(t('board.noDotsShort'), { exact: true }).waitFor();
+      expect(await button(card, t('board.vote')).getAttribute('aria-describedby')).toBe('no-votes-hint');
+      expect(await card.getByText(t('board.noDotsShort'), { exact: true }).count()).toBe(0);
     }
     // It stays focusable, so its reason is read out; pressing it anyway is answered in words.
     await button(before, t('board.vote')).press('Enter');
