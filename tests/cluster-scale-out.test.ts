@@ -234,4 +234,23 @@ describe.each(redisUrl ? [redisUrl] : [])('two instances through Redis (%s)', (u
     expect((await staff.request('POST', `/api/boards/${board.id}/join-code`)).status).toBe(200);
     await eventually(() => expect(codes).toContain(CloseCode.forbidden));
   });
+
+  it('counts a meeting’s attendees on every instance', async () => {
+    const [a, b] = await cluster(2);
+    const staff = new ApiClient(a!.url);
+    await staff.login();
+    const board = await staff.createBoard();
+    // The board's room runs on B (its first socket); the meeting is started and closed on A.
+    const onB = await guestOn(b!, board.id, board.joinCode!, 'けん');
+    const started = await staff.request<{ id: string }>('POST', `/api/boards/${board.id}/meetings`, {});
+    expect(started.status).toBe(201);
+    const meetingId = started.body.id;
+    await eventually(async () => {
+      const meeting = await staff.request<{ attendance: string[] }>('GET', `/api/meetings/${meetingId}`);
+      expect(meeting.body.attendance).toContain(onB.actorId);
+    });
+    const closed = await staff.request<{ attendance: string[] }>('POST', `/api/meetings/${meetingId}/close`, {});
+    expect(closed.status).toBe(200);
+    expect(closed.body.attendance).toEqual([onB.actorId]);
+  });
 });

@@ -12,7 +12,8 @@
  * With several instances (docs/scale-out.md) the board's room may run on another instance, whose
  * room has every instance's sockets as peers: the tracker then asks the registry for the actors on
  * the board across the cluster on every sweep, and every tenth sweep stops watching meetings that
- * another instance closed.
+ * another instance closed and merges the stored list with its own (several instances may watch one
+ * meeting, each writing what it saw).
  */
 import type { Logger } from '../log';
 import type { MeetingStore } from '../persistence/meetings';
@@ -116,7 +117,7 @@ export class AttendanceTracker {
   #sweep(watch: Watch): void {
     if (!this.#registry.clustered) return this.#note(watch);
     void this.#poll(watch);
-    if (++this.#sweeps % (OPEN_CHECK_SWEEPS * Math.max(1, this.#watches.size)) === 0) void this.#dropClosed();
+    if (++this.#sweeps % (OPEN_CHECK_SWEEPS * Math.max(1, this.#watches.size)) === 0) void this.#reconcile();
   }
 
   /** Notes the actors on the board on every instance (scale-out). */
@@ -128,11 +129,24 @@ export class AttendanceTracker {
     }
   }
 
-  /** Stops watching the meetings that another instance closed. */
-  async #dropClosed(): Promise<void> {
+  /**
+   * Stops watching the meetings that another instance closed, and brings each watched meeting's
+   * row and this instance's list together: several instances may watch one meeting (each resumes
+   * the open ones), and a row written by one must not stay without a person another one saw.
+   */
+  async #reconcile(): Promise<void> {
     try {
-      const open = new Set((await this.#store.open()).map(({ id }) => id));
-      for (const meetingId of [...this.#watches.keys()]) if (!open.has(meetingId)) this.stop(meetingId);
+      const open = new Map((await this.#store.open()).map((meeting) => [meeting.id, meeting]));
+      for (const [meetingId, watch] of [...this.#watches]) {
+        const row = open.get(meetingId);
+        if (!row) {
+          this.stop(meetingId);
+          continue;
+        }
+        const stored = new Set(row.attendance);
+        for (const id of stored) watch.seen.add(id);
+        if ([...watch.seen].some((id) => !stored.has(id))) this.#save(watch);
+      }
     } catch (error) {
       this.#log.warn('could not read the open meetings', { error });
     }
@@ -183,7 +197,10 @@ export class AttendanceTracker {
       watch.seen.add(actor.id);
       grew = true;
     }
-    if (!grew) return;
+    if (grew) this.#save(watch);
+  }
+
+  #save(watch: Watch): void {
     const attendance = [...watch.seen];
     watch.saving = watch.saving
       .then(() => this.#store.recordAttendance(watch.meetingId, attendance))
