@@ -253,4 +253,24 @@ describe.each(redisUrl ? [redisUrl] : [])('two instances through Redis (%s)', (u
     expect(closed.status).toBe(200);
     expect(closed.body.attendance).toEqual([onB.actorId]);
   });
+
+  it('hands a board over when its owner shuts down, and a later instance joins', async () => {
+    const [a, b] = await cluster(2);
+    const staff = new ApiClient(a!.url);
+    await staff.login();
+    const board = await staff.createBoard();
+    const onA = await guestOn(a!, board.id, board.joinCode!, 'あおい');
+    const onB = await guestOn(b!, board.id, board.joinCode!, 'けん');
+    addIdea(onA.doc, { id: 'first', text: '一', authorId: onA.actorId });
+    await eventually(() => expect(ideaIds(onB)).toEqual(['first']));
+
+    // A graceful stop stores everything and releases the lease: B's replica goes, B owns the board.
+    servers.splice(servers.indexOf(a!), 1);
+    onA.close();
+    await a!.close();
+    await eventually(() => expect(b!.registry.follower(board.id)).toBeNull(), { timeoutMs: 15_000 });
+    addIdea(onB.doc, { id: 'second', text: '二', authorId: onB.actorId });
+    const late = await guestOn(await join(), board.id, board.joinCode!, 'みき');
+    await eventually(() => expect(ideaIds(late)).toEqual(['first', 'second']), { timeoutMs: 15_000 });
+  });
 });

@@ -165,7 +165,9 @@ export class Follower {
 
   /** A message on the board's stream. */
   fromStream(message: StreamMessage): void {
-    if (this.#destroyed) return;
+    // Only the owner this replica follows speaks for the board; a former owner's late presence
+    // message is not (its commits are fenced, see lease.ts). A new owner means this replica goes.
+    if (this.#destroyed || message.owner !== this.ownerId) return;
     if (this.#waiting) {
       this.#waiting.push(message);
       return;
