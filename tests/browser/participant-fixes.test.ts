@@ -140,13 +140,13 @@ describe.skipIf(!browserAvailable())("the participant's board, as a new user fin
     await flows.staffOpensBoard(staff.page, ADMIN, board.id);
     await flows.postIdea(hana.page, '箱に番号をかく', { category: label('packing') });
 
-    // The phone's header is a glance: a fifth of the screen at most, the first idea right under it.
+    // The phone's header is a glance: under a fifth of the screen (it was about 40%), the first idea right under it.
     const here = t('board.here', { count: 3 });
     const count = button(hana.page, here);
     await count.waitFor();
     await screenshot(hana.page, 'fixes-header-ja-360x740');
     const header = await box(hana.page.getByRole('banner'));
-    expect(header.height).toBeLessThanOrEqual(SMALL_PHONE.height * 0.2);
+    expect(header.height).toBeLessThanOrEqual(SMALL_PHONE.height * 0.19);
     // Connected: a mark whose words are still there for a screen reader.
     await hana.page.getByRole('status').filter({ hasText: t('conn.connected') }).waitFor();
     await expectNoViolations(hana.page);
