@@ -3,8 +3,8 @@
  * `BENCH_DATABASE_URL` is set) side by side with the y-websocket reference server and Hocuspocus,
  * on the same workload, a fresh server per run. The method is in bench/README.md.
  *
- * Knobs: `BENCH_RUNS` (runs of each scenario and server, 1), `BENCH_WARMUP_SECONDS` (1.5),
- * `BENCH_MEASURE_SECONDS` (6), `BENCH_CPU_PROF=<folder>` (Teian's CPU profiles, per scenario).
+ * Knobs: `BENCH_RUNS` (runs of each scenario and server, 1), `BENCH_WARMUP_SECONDS` (1),
+ * `BENCH_MEASURE_SECONDS` (5), `BENCH_CPU_PROF=<folder>` (Teian's CPU profiles, per scenario).
  */
 import { LABELS, type Contender } from './servers';
 import { trafficRun, type Traffic, type TrafficResult } from './traffic';
@@ -17,8 +17,8 @@ export const SCENARIOS = ['a', 'b', 'c', 'd', 'sweep', 'large'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 1);
-const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 1.5);
-const MEASURE = Number(process.env.BENCH_MEASURE_SECONDS ?? 6);
+const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 1);
+const MEASURE = Number(process.env.BENCH_MEASURE_SECONDS ?? 5);
 
 export const TRAFFIC: Record<'a' | 'b' | 'c', Traffic & { title: string }> = {
   a: { title: '(a) one board, 50 clients, 100 updates/s', boards: 1, clientsPerBoard: 50, ratePerWriter: 100, warmupSeconds: WARMUP, measureSeconds: MEASURE },
@@ -60,9 +60,10 @@ export async function compare(only?: string): Promise<CompareResults> {
     for (let run = 0; run < RUNS; run++) {
       // Later runs start one server further on, so that no server always runs first.
       for (const contender of rotate(servers, run)) {
+        const runStarted = performance.now();
         const result = await trafficRun(contender, traffic, `${scenario}${RUNS > 1 ? run : ''}`);
         list.push(result);
-        line(`  ${describeTraffic(result)}`);
+        line(`  ${describeTraffic(result)} (${seconds(runStarted)})`);
       }
     }
   }
@@ -70,20 +71,25 @@ export async function compare(only?: string): Promise<CompareResults> {
     line('(d) 2,000 idle connections over 200 boards');
     for (let run = 0; run < RUNS; run++) {
       for (const contender of rotate(servers, run)) {
+        const runStarted = performance.now();
         const result = await idleRun(contender, `d${RUNS > 1 ? run : ''}`);
         results.idle.push(result);
-        line(`  ${LABELS[contender]}: ${result.bytesPerConnection.toFixed(0)} bytes per connection (RSS ${mb(result.rssBefore)} → ${mb(result.rssAfter)}, peak ${mb(result.peakRss)})`);
+        line(
+          `  ${LABELS[contender]}: ${result.bytesPerConnection.toFixed(0)} bytes per connection ` +
+            `(RSS ${mb(result.rssBefore)} → ${mb(result.rssAfter)}, peak ${mb(result.peakRss)}) (${seconds(runStarted)})`,
+        );
       }
     }
   }
   if (wanted('sweep')) {
     line(`rate sweep, one board, 50 clients: ${SWEEP_RATES.join(', ')} updates/s until p99 ≥ 50 ms or a delivery is lost`);
     for (const contender of servers) {
-      const result = await sweepRun(contender, { warmupSeconds: Math.min(WARMUP, 1), measureSeconds: Math.min(MEASURE, 4) }, (rate, step) =>
+      const runStarted = performance.now();
+      const result = await sweepRun(contender, { warmupSeconds: Math.min(WARMUP, 1), measureSeconds: Math.min(MEASURE, 3) }, (rate, step) =>
         line(`  ${LABELS[contender]} at ${rate}/s: ${describeTraffic(step)}`),
       );
       results.sweep.push(result);
-      line(`  ${LABELS[contender]}: sustained ${result.sustained ?? 'none'} updates/s`);
+      line(`  ${LABELS[contender]}: sustained ${result.sustained ?? 'none'} updates/s (${seconds(runStarted)})`);
     }
   }
   if (wanted('large')) {
@@ -96,11 +102,13 @@ export async function compare(only?: string): Promise<CompareResults> {
       );
     }
   }
-  line(`(compare: ${((performance.now() - started) / 1000).toFixed(0)} s)`);
+  line(`(compare: ${seconds(started)})`);
   line('');
   for (const row of reportTable(results, servers)) line(row);
   return results;
 }
+
+const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(0)} s`;
 
 function rotate<T>(list: T[], by: number): T[] {
   return list.map((_, index) => list[(index + by) % list.length]!);

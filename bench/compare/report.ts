@@ -64,7 +64,15 @@ export function reportTable(results: CompareResults, servers: Contender[]): stri
       results.idle.filter((r) => r.contender === contender).map(metric);
     lines.push(
       row('(d) server memory per idle connection', servers, of((r) => r.bytesPerConnection / 1024), { unit: 'KB', ratios: true }),
-      row('(d) server RSS before → peak', servers, of((r) => r.peakRss / 2 ** 20), { digits: 0, unit: 'MB' }),
+      `| (d) server RSS before → after connecting | ${servers
+        .map((contender) =>
+          results.idle
+            .filter((r) => r.contender === contender)
+            .map((r) => `${(r.rssBefore / 2 ** 20).toFixed(0)} → ${(r.rssAfter / 2 ** 20).toFixed(0)} MB`)
+            .join(', '),
+        )
+        .join(' | ')} |`,
+      row('(d) server RSS peak', servers, of((r) => r.peakRss / 2 ** 20), { digits: 0, unit: 'MB' }),
     );
   }
   if (results.sweep.length > 0) {
@@ -94,9 +102,10 @@ export function reportTable(results: CompareResults, servers: Contender[]): stri
         results.large.filter((r) => r.contender === contender && (r.form === form || r.form === 'memory')).map(metric);
       const name = form === 'compacted' ? 'large board, compacted' : 'large board, 100,000-row log';
       lines.push(
-        row(`${name}: load time`, servers, of((r) => r.loadMs), { digits: 0, unit: 'ms' }),
+        row(`${name}: load time`, servers, of((r) => r.loadMs), { digits: 0, unit: 'ms' }).replace(/\| – /g, '| not done in the limit '),
         row(`${name}: sync step 2`, servers, of((r) => r.syncBytes / 1024), { digits: 0, unit: 'KB' }),
         row(`${name}: other board's p99 meanwhile`, servers, of((r) => r.otherBoard.latency.p99), { unit: 'ms' }),
+        row(`${name}: other board's lost deliveries`, servers, of((r) => r.otherBoard.deliveries.lost), { digits: 0 }),
         row(`${name}: server RSS peak`, servers, of((r) => r.peakRss / 2 ** 20), { digits: 0, unit: 'MB' }),
       );
     }

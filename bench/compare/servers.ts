@@ -49,6 +49,8 @@ export interface StartedServer {
   cpuMs(): Promise<{ server: number; database: number }>;
   memory(): { rss: number; peak: number };
   close(): Promise<void>;
+  /** Ends the process at once, without storing or compacting: for a run whose database is dropped next. */
+  kill(): Promise<void>;
 }
 
 /**
@@ -125,6 +127,15 @@ export async function startServer(contender: Contender, database: TeianDatabase 
       child.removeAllListeners('exit');
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.send({ op: 'close' });
+      await exited;
+      await admin?.end();
+    },
+    async kill() {
+      if (closed) return;
+      closed = true;
+      child.removeAllListeners('exit');
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
       await exited;
       await admin?.end();
     },

@@ -73,18 +73,21 @@ export async function makeBoards(server: StartedServer, count: number, prefix: s
   }
   const staff = new ApiClient(server.url);
   await staff.login();
-  const boards: BoardAccess[] = [];
-  for (let index = 0; index < count; index++) {
+  const makeOne = async (index: number): Promise<BoardAccess> => {
     const board = await staff.createBoard(`${prefix} ${index}`);
     if (!writers) {
       const { token } = await staff.boardToken(board.id);
-      boards.push({ board: board.id, writerToken: '', writerActor: '', readerToken: token });
-      continue;
+      return { board: board.id, writerToken: '', writerActor: '', readerToken: token };
     }
     const guest = new ApiClient(server.url);
     const { actorId } = await guest.joinAsGuest(board.joinCode!, `書き手 ${index}`);
     const [writer, reader] = await Promise.all([guest.boardToken(board.id), staff.boardToken(board.id)]);
-    boards.push({ board: board.id, writerToken: writer.token, writerActor: actorId, readerToken: reader.token });
+    return { board: board.id, writerToken: writer.token, writerActor: actorId, readerToken: reader.token };
+  };
+  const boards: BoardAccess[] = [];
+  // A few at a time: setting up 200 boards one by one would take longer than measuring them.
+  for (let start = 0; start < count; start += 8) {
+    boards.push(...(await Promise.all(Array.from({ length: Math.min(8, count - start) }, (_, k) => makeOne(start + k)))));
   }
   return boards;
 }
@@ -175,17 +178,30 @@ export async function driveTraffic(
   }
 }
 
-/** A whole run: a fresh server (and database), its boards, the traffic, its memory and guard counters. */
-export async function trafficRun(contender: Contender, traffic: Traffic, label: string): Promise<TrafficResult> {
+/** Traffic on new boards of a running server, with its memory and guard counters. */
+export async function trafficOn(server: StartedServer, traffic: Traffic, label: string): Promise<TrafficResult> {
+  const boards = await makeBoards(server, traffic.boards, label);
+  const idleRss = server.memory().rss;
+  const measured = await driveTraffic(server, boards, traffic);
+  return { contender: server.contender, ...measured, idleRss, peakRss: server.memory().peak, refused: await refusedChanges(server) };
+}
+
+/** A server (and database) of its own for `use`, closed (and dropped) afterwards. */
+export async function withFreshServer<T>(contender: Contender, label: string, use: (server: StartedServer) => Promise<T>): Promise<T> {
   const database = await freshDatabase(contender);
-  const server = await startServer(contender, database, `${label}-${contender}`);
   try {
-    const boards = await makeBoards(server, traffic.boards, label);
-    const idleRss = server.memory().rss;
-    const measured = await driveTraffic(server, boards, traffic);
-    return { contender, ...measured, idleRss, peakRss: server.memory().peak, refused: await refusedChanges(server) };
+    const server = await startServer(contender, database, `${label}-${contender}`);
+    try {
+      return await use(server);
+    } finally {
+      await server.close();
+    }
   } finally {
-    await server.close();
     await database?.drop();
   }
+}
+
+/** A whole run: a fresh server (and database), its boards, the traffic, its memory and guard counters. */
+export function trafficRun(contender: Contender, traffic: Traffic, label: string): Promise<TrafficResult> {
+  return withFreshServer(contender, label, (server) => trafficOn(server, traffic, label));
 }
