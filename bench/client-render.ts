@@ -42,6 +42,8 @@ export interface RenderTrial {
   firstScreenMs: number;
   /** Idea cards in the DOM once loaded: virtua renders only those near the screen. */
   cardsInDom: number;
+  /** How far the wheel scrolled the page (the 30-idea board ends sooner). */
+  scrolledPx: number;
   load: LongTasks;
   scroll: LongTasks;
   vote: LongTasks;
@@ -155,13 +157,15 @@ async function trial(context: BrowserContext, page: Page, board: { id: string; j
   const cdp = await context.newCDPSession(page);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
 
+  // Inside the traced windows only the page's own work and raw input: Playwright's locators run
+  // their queries in the page too, so each is resolved before its window opens.
   let firstScreenMs = 0;
   const load = await traced(cdp, async () => {
     await page.goto(`/b/${board.id}`);
     firstScreenMs = await page.evaluate(() => (window as unknown as { benchFirstScreen: Promise<number> }).benchFirstScreen);
-    await page.locator('[role="status"][data-state="connected"]').waitFor({ timeout: 60_000 });
     await page.waitForTimeout(500);
   });
+  await page.locator('[role="status"][data-state="connected"]').waitFor({ timeout: 60_000 });
   const firstIdeaMs = await page.evaluate(() => (window as unknown as { benchFirstIdea: number }).benchFirstIdea);
   const cardsInDom = await page.locator('[data-idea-id]').count();
 
@@ -173,20 +177,59 @@ async function trial(context: BrowserContext, page: Page, board: { id: string; j
     }
     await page.waitForTimeout(300);
   });
+  const scrolledPx = await page.evaluate(() => scrollY);
 
+  // Back at the top, a vote button in the middle of the screen, clear of the header and the fixed
+  // action bar (virtua may still be settling the rows below).
+  await page.evaluate(() => scrollTo({ top: 0 }));
+  await page.waitForTimeout(500);
+  const voteLabel = flows.t('board.vote');
+  const marked = await page.evaluate((label) => {
+    const button = [...document.querySelectorAll('[data-idea-id] button')].find((candidate) => candidate.textContent?.trim() === label);
+    if (!button) return false;
+    button.setAttribute('data-bench-vote', '');
+    const box = button.getBoundingClientRect();
+    scrollBy({ top: box.top + box.height / 2 - innerHeight / 2 });
+    return true;
+  }, voteLabel);
+  if (!marked) throw new Error('no vote button on the board');
+  await page.waitForTimeout(500);
+  const target = await page.evaluate(() => {
+    const box = document.querySelector('[data-bench-vote]')?.getBoundingClientRect();
+    return box && box.top > 0 && box.bottom < innerHeight ? { x: box.left + box.width / 2, y: box.top + box.height / 2 } : null;
+  });
+  if (!target) throw new Error('no vote button in the middle of the screen');
+  const dotsLeft = page.getByTestId('dots-left');
+  await dotsLeft.waitFor();
+  await page.evaluate(() => {
+    const w = window as unknown as { benchEvents: unknown[]; benchVoted: Promise<void> };
+    w.benchEvents.length = 0;
+    const counter = document.querySelector('[data-testid="dots-left"]')!;
+    const before = counter.textContent;
+    w.benchVoted = new Promise((resolve) => {
+      const observer = new MutationObserver(() => {
+        if (counter.textContent === before) return;
+        observer.disconnect();
+        resolve();
+      });
+      observer.observe(counter, { subtree: true, childList: true, characterData: true });
+    });
+  });
   const vote = await traced(cdp, async () => {
-    const card = page.locator('[data-idea-id]').filter({ has: page.getByRole('button', { name: flows.t('board.vote'), exact: true }) }).first();
-    await card.scrollIntoViewIfNeeded();
-    await page.waitForTimeout(300);
-    await page.evaluate(() => ((window as unknown as { benchEvents: unknown[] }).benchEvents.length = 0));
-    await card.getByRole('button', { name: flows.t('board.vote'), exact: true }).click();
-    await flows.dotsLeftIs(page, 2);
+    await page.mouse.click(target.x, target.y);
+    await page.evaluate(() =>
+      Promise.race([
+        (window as unknown as { benchVoted: Promise<void> }).benchVoted,
+        new Promise((_, reject) => setTimeout(() => reject(new Error('the vote click changed no dot in 30 s')), 30_000)),
+      ]),
+    );
     await page.waitForTimeout(500);
   });
+  await flows.dotsLeftIs(page, 2);
   const events = await page.evaluate(() => (window as unknown as { benchEvents: { name: string; duration: number; interactionId: number }[] }).benchEvents);
   const clickLatencyMs = Math.max(0, ...events.filter((entry) => entry.interactionId > 0).map((entry) => entry.duration));
   await cdp.detach();
-  return { firstIdeaMs, firstScreenMs, cardsInDom, load, scroll, vote, clickLatencyMs };
+  return { firstIdeaMs, firstScreenMs, cardsInDom, scrolledPx, load, scroll, vote, clickLatencyMs };
 }
 
 /** Opens each board `trials` times (alternating, so drift on a shared machine falls on both alike). */
@@ -208,6 +251,7 @@ export async function clientRender({
       for (const [name, board] of [['reference', reference], ['large', large]] as const) {
         const person = await newPerson(browser, server.url, { viewport: PHONE, locale: 'ja' });
         try {
+          process.stderr.write(`client-render: trial ${index + 1} of ${trials}, ${name === 'large' ? ideas : referenceIdeas} ideas\n`);
           result.trials[name].push(await trial(person.context, person.page, board, `ベンチ${index + 1}`));
         } finally {
           await person.close();
@@ -235,6 +279,7 @@ export function reportClientRender(result: ClientRenderResult): string[] {
     { name: 'long tasks, load (count)', value: (trial) => trial.load.count, unit: '' },
     { name: 'long tasks, load (longest)', value: (trial) => trial.load.maxMs, unit: 'ms' },
     { name: 'long tasks, load (total)', value: (trial) => trial.load.totalMs, unit: 'ms' },
+    { name: 'scrolled by the wheel', value: (trial) => trial.scrolledPx, unit: 'px' },
     { name: 'long tasks, scroll (count)', value: (trial) => trial.scroll.count, unit: '' },
     { name: 'long tasks, scroll (longest)', value: (trial) => trial.scroll.maxMs, unit: 'ms' },
     { name: 'long tasks, vote (count)', value: (trial) => trial.vote.count, unit: '' },
