@@ -1,5 +1,3 @@
-import { loadUiFonts } from './ui-fonts';
-
 /**
  * Registers the service worker (client/public/sw.js) that keeps the app shell on the device, so a
  * board reloaded without a connection still opens from IndexedDB. Only in a production build: in
@@ -13,7 +11,8 @@ export function keepShellOffline(): void {
     async () => {
       const ready = await navigator.serviceWorker.ready;
       // The font subsets for the UI's own words, so they are there offline however little was shown.
-      await loadUiFonts();
+      // A chunk of its own: the board's first download does not wait for it.
+      await import('./ui-fonts').then(({ loadUiFonts }) => loadUiFonts()).catch(() => {});
       // Files this page loaded before the worker took over (the fonts above all): keep them too.
       const urls = performance
         .getEntriesByType('resource')
