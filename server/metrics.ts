@@ -12,11 +12,57 @@ export interface SyncMetrics {
   commitFailed(): void;
 }
 
+/**
+ * What the gauges read when scraped. Each part registers its gauges the first time it is given, so
+ * the relay (attached after the server is built) can add `outboundBuffers` in a later call.
+ */
+export interface MetricSources {
+  loadedBoards?: () => number;
+  connections?: () => number;
+  waitingBoards?: () => number;
+  /** Update bytes rooms hold but have not stored: queued, or in a commit in flight. */
+  unstoredBytes?: () => number;
+  /** Bytes the relay's sockets hold that the kernel has not taken yet. */
+  outboundBuffers?: () => { totalBytes: number; maxBytes: number };
+  /** Scale-out: how far this instance's view of the other instances' changes lags; null when unknown. */
+  redisLagSeconds?: () => number | null;
+}
+
 export interface Metrics {
   registry: Registry;
   sync: SyncMetrics;
   /** Gauges read when scraped, from whatever knows the current numbers. */
-  observe(sources: { loadedBoards(): number; connections(): number; waitingBoards(): number }): void;
+  observe(sources: MetricSources): void;
+}
+
+/** Updates per second is averaged over this many whole seconds, the current one left out. */
+const RATE_WINDOW_SECONDS = 10;
+
+/** Committed updates per whole second, over the last `RATE_WINDOW_SECONDS` seconds. */
+class SlidingRate {
+  readonly #counts = new Float64Array(RATE_WINDOW_SECONDS + 1);
+  #second = Math.floor(Date.now() / 1000);
+
+  add(count: number): void {
+    this.#advance();
+    this.#counts[this.#second % this.#counts.length]! += count;
+  }
+
+  perSecond(): number {
+    this.#advance();
+    let sum = 0;
+    for (let i = 0; i < this.#counts.length; i++) if (i !== this.#second % this.#counts.length) sum += this.#counts[i]!;
+    return sum / RATE_WINDOW_SECONDS;
+  }
+
+  /** Zeroes the slots of the seconds that passed with nothing counted. */
+  #advance(): void {
+    const now = Math.floor(Date.now() / 1000);
+    for (let second = Math.max(this.#second + 1, now - this.#counts.length + 1); second <= now; second++) {
+      this.#counts[second % this.#counts.length] = 0;
+    }
+    this.#second = Math.max(this.#second, now);
+  }
 }
 
 export function createMetrics(): Metrics {
@@ -49,6 +95,32 @@ export function createMetrics(): Metrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers: [registry],
   });
+  const batchRows = new Histogram({
+    name: 'teian_commit_batch_updates',
+    help: 'Board updates stored by one group commit',
+    buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000],
+    registers: [registry],
+  });
+  const rate = new SlidingRate();
+  new Gauge({
+    name: 'teian_updates_per_second',
+    help: `Board updates committed per second, averaged over the last ${RATE_WINDOW_SECONDS} whole seconds`,
+    registers: [registry],
+    collect() {
+      this.set(rate.perSecond());
+    },
+  });
+  const observed = new Set<keyof MetricSources>();
+  /** A gauge read from `read` at each scrape. */
+  const gauge = (name: string, help: string, read: () => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(read());
+      },
+    });
   return {
     registry,
     sync: {
@@ -57,34 +129,45 @@ export function createMetrics(): Metrics {
         updates.inc(count);
         events.inc(eventCount);
         commitSeconds.observe(seconds);
+        batchRows.observe(count);
+        rate.add(count);
       },
       commitFailed: () => commitFailures.inc(),
     },
     observe(sources) {
-      new Gauge({
-        name: 'teian_boards_loaded',
-        help: 'Boards whose document is in memory',
-        registers: [registry],
-        collect() {
-          this.set(sources.loadedBoards());
-        },
-      });
-      new Gauge({
-        name: 'teian_boards_waiting',
-        help: 'Boards whose changes wait in memory because the database refuses them',
-        registers: [registry],
-        collect() {
-          this.set(sources.waitingBoards());
-        },
-      });
-      new Gauge({
-        name: 'teian_connections',
-        help: 'Open websocket connections to boards',
-        registers: [registry],
-        collect() {
-          this.set(sources.connections());
-        },
-      });
+      const fresh = <K extends keyof MetricSources>(key: K): NonNullable<MetricSources[K]> | null => {
+        const source = sources[key];
+        if (!source || observed.has(key)) return null;
+        observed.add(key);
+        return source as NonNullable<MetricSources[K]>;
+      };
+      const loaded = fresh('loadedBoards');
+      if (loaded) gauge('teian_boards_loaded', 'Boards whose document is in memory', loaded);
+      const waiting = fresh('waitingBoards');
+      if (waiting) gauge('teian_boards_waiting', 'Boards whose changes wait in memory because the database refuses them', waiting);
+      const connections = fresh('connections');
+      if (connections) gauge('teian_connections', 'Open websocket connections to boards', connections);
+      const unstored = fresh('unstoredBytes');
+      if (unstored) gauge('teian_unstored_update_bytes', 'Update bytes received but not yet stored (queued, or in a commit in flight)', unstored);
+      const outbound = fresh('outboundBuffers');
+      if (outbound) {
+        gauge('teian_outbound_buffered_bytes', 'Bytes queued on the relay\'s sockets, not yet taken by the kernel, all sockets together', () => outbound().totalBytes);
+        gauge('teian_outbound_buffered_bytes_max', 'Bytes queued on the relay\'s most backed-up socket', () => outbound().maxBytes);
+      }
+      const lag = fresh('redisLagSeconds');
+      if (lag) {
+        new Gauge({
+          name: 'teian_redis_lag_seconds',
+          help: 'How far this instance lags behind the changes other instances publish through Redis',
+          registers: [registry],
+          collect() {
+            // No number is better than a made-up one: the series is absent while the lag is unknown.
+            const seconds = lag();
+            if (seconds === null) this.reset();
+            else this.set(seconds);
+          },
+        });
+      }
     },
   };
 }

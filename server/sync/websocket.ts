@@ -25,7 +25,13 @@ export interface RelayOptions {
 
 const PATH = /^\/yjs\/([^/]+)$/;
 
-export function attachRelay(server: Server, options: RelayOptions): { close(): void } {
+/** What the relay tells `/metrics`: bytes written to its sockets that the kernel has not taken yet. */
+export interface OutboundBuffers {
+  totalBytes: number;
+  maxBytes: number;
+}
+
+export function attachRelay(server: Server, options: RelayOptions): { close(): void; outboundBuffers(): OutboundBuffers } {
   const { registry, tokens, limits, log, heartbeatMs = 30_000 } = options;
   // ws closes an oversized message with 1009 (message too big), before any of it is decoded.
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes });
@@ -98,6 +104,15 @@ export function attachRelay(server: Server, options: RelayOptions): { close(): v
   heartbeat.unref();
 
   return {
+    outboundBuffers() {
+      let totalBytes = 0;
+      let maxBytes = 0;
+      for (const ws of wss.clients) {
+        totalBytes += ws.bufferedAmount;
+        maxBytes = Math.max(maxBytes, ws.bufferedAmount);
+      }
+      return { totalBytes, maxBytes };
+    },
     close() {
       clearInterval(heartbeat);
       for (const ws of wss.clients) ws.terminate();

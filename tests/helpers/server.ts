@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { GuessLimitSettings } from '../../server/auth/guess-limits';
 import { configFromEnv, type Config, type SyncLimits } from '../../server/config';
 import { silentLogger, type Logger } from '../../server/log';
-import { buildServer, startServer, type BuiltServer, type RunningServer } from '../../server/server';
+import { buildServer, startServer, type BuiltServer, type RunningServer, type ServerOptions } from '../../server/server';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases';
 
 export const ADMIN = { login: 'admin', password: 'correct-horse-battery' } as const;
@@ -29,6 +29,8 @@ export interface TestServerOptions {
   guessLimits?: Partial<GuessLimitSettings>;
   /** `TEIAN_TRUST_PROXY`: take the client's address from `X-Forwarded-For` (tests name addresses so). */
   trustProxy?: boolean;
+  /** Wraps the real store (a test that holds commits, to see what waits meanwhile). */
+  wrapStore?: ServerOptions['wrapStore'];
 }
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
@@ -67,7 +69,7 @@ export interface TestServer extends RunningServer {
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const database = options.database ?? (await createTestDatabase(options.kind ?? 'pglite'));
-  const server = await startServer(testConfig(database, options), { log: options.log ?? silentLogger });
+  const server = await startServer(testConfig(database, options), { log: options.log ?? silentLogger, wrapStore: options.wrapStore });
   return {
     ...server,
     testDatabase: database,
