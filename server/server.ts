@@ -18,7 +18,7 @@ import { createSessions } from './auth/sessions';
 import type { Config } from './config';
 import { openDatabase, type OpenDatabase } from './db/database';
 import { createLogger, type Logger } from './log';
-import { createMetrics } from './metrics';
+import { createMetrics, type Metrics } from './metrics';
 import { createBoardStore, type BoardStore } from './persistence/board-store';
 import type { ChangePolicy } from './permissions/policy';
 import { Cluster } from './cluster/cluster';
@@ -34,6 +34,8 @@ export interface BuiltServer {
   setupToken: string | null;
   /** The link to the other instances, when `REDIS_URL` is set. */
   cluster: Cluster | null;
+  /** `/metrics`' gauges: the relay adds its own once attached. */
+  metrics: Metrics;
   /** Stores and compacts every board and closes the database. */
   close(): Promise<void>;
   /**
@@ -87,6 +89,7 @@ export async function buildServer(
     loadedBoards: () => registry.loadedCount,
     connections: () => registry.connectionCount,
     waitingBoards: () => registry.waitingBoards.length,
+    unstoredBytes: () => registry.unstoredBytes,
   });
   const tokens = createBoardTokens(secret);
   const app = createApp({
@@ -110,6 +113,7 @@ export async function buildServer(
     registry,
     tokens,
     cluster,
+    metrics,
     setupToken: bootstrap.setup.token,
     async close() {
       await registry.closeAll(config.sync.shutdownDeadlineMs);
@@ -131,6 +135,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     );
   });
   const relay = attachRelay(server, { registry: built.registry, tokens: built.tokens, limits: config.sync, log });
+  built.metrics.observe({ outboundBuffers: () => relay.outboundBuffers() });
   const { port } = server.address() as AddressInfo;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
 

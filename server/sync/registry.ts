@@ -130,6 +130,13 @@ export class RoomRegistry {
     return this.#connections;
   }
 
+  /** Update bytes the loaded rooms hold but have not stored yet (`/metrics`). */
+  get unstoredBytes(): number {
+    let bytes = 0;
+    for (const entry of this.#entries.values()) if (entry.state !== 'loading') bytes += entry.room.unstoredBytes;
+    return bytes;
+  }
+
   /** Boards whose store is failing, for `/readyz`. */
   get waitingBoards(): WaitingBoard[] {
     const waiting: WaitingBoard[] = [];

@@ -200,6 +200,8 @@ export class Room {
   #tailLength: number;
   /** Updates applied but not yet committed (the batch being retried). */
   #inFlight = 0;
+  /** Their bytes, for `/metrics` (read only while `#inFlight` is above 0). */
+  #inFlightBytes = 0;
 
   constructor(options: RoomOptions) {
     this.boardId = options.boardId;
@@ -227,6 +229,13 @@ export class Room {
 
   get status(): RoomStatus {
     return this.#status;
+  }
+
+  /** Update bytes received but not yet stored: queued, or in the commit in flight (`/metrics`). */
+  get unstoredBytes(): number {
+    let bytes = this.#inFlight > 0 ? this.#inFlightBytes : 0;
+    for (const work of this.#queue) if (work.kind === 'update') bytes += work.update.byteLength;
+    return bytes;
   }
 
   get peerCount(): number {
@@ -639,6 +648,7 @@ export class Room {
     const rows = batch.rows();
     const id = newId();
     this.#inFlight = rows.length;
+    this.#inFlightBytes = rows.reduce((sum, row) => sum + row.update.byteLength, 0);
     for (let attempt = 0; ; attempt++) {
       try {
         const started = performance.now();
