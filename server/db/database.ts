@@ -2,9 +2,14 @@
  * Opens the database the configuration names and brings its schema up to date. This is the only
  * module that knows whether it got PGlite or PostgreSQL: everything else sees a `Database`.
  */
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -62,11 +67,66 @@ async function openPostgres(url: string, poolSize: number): Promise<OpenDatabase
   };
 }
 
+/**
+ * PostgreSQL's settings inside PGlite (docs/architecture.md "PGlite's memory"). Its defaults give
+ * 128 MB of shared buffers (PGlite raises them to 160) and 4 MB of WAL buffers, all inside the WASM
+ * heap of the relay's own process; a board's working set is a few pages of `board_updates`, so 16 MB
+ * holds every hot board and the file system's page cache the rest. fsync stays as PGlite has it
+ * (`-F`: writes reach the kernel, which survives a killed process), so durability is unchanged.
+ */
+const PGLITE_SETTINGS = ['-c', 'shared_buffers=16MB', '-c', 'wal_buffers=1MB'];
+
+const pgliteOptions = () => ({ startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS] });
+
 async function openPglite(dataDir: string): Promise<OpenDatabase> {
-  const client = dataDir.startsWith('memory://') ? new PGlite() : await openPgliteFolder(path.resolve(dataDir));
+  const client = dataDir.startsWith('memory://')
+    ? new PGlite({ ...pgliteOptions(), loadDataDir: await emptyCluster() })
+    : await openPgliteFolder(path.resolve(dataDir));
+  await client.waitReady;
   const db = drizzlePglite(client, { schema });
   await migratePglite(db, { migrationsFolder });
   return { db, driver: 'pglite', close: () => client.close() };
+}
+
+/**
+ * PGlite's initdb runs a second PostgreSQL and the initdb WASM module beside the first, and in one
+ * process they leave about 500 MB resident for good (794 MB at the peak). So a new cluster is made
+ * by a short-lived child process, which returns every byte when it exits; the relay then only opens
+ * it.
+ */
+const pgliteModule = pathToFileURL(createRequire(import.meta.url).resolve('@electric-sql/pglite')).href;
+
+/** Runs `new PGlite(dataDir)` in a child process, then dumps the cluster to `dumpTo` if given. */
+async function initdbInChild(dataDir: string | undefined, dumpTo?: string): Promise<void> {
+  const script = `
+    import { PGlite } from ${JSON.stringify(pgliteModule)};
+    import { writeFileSync } from 'node:fs';
+    const [dataDir, dumpTo, params] = JSON.parse(process.argv[1]);
+    const db = new PGlite(dataDir ?? undefined, { startParams: [...PGlite.defaultStartParams, ...params] });
+    await db.waitReady;
+    if (dumpTo) writeFileSync(dumpTo, new Uint8Array(await (await db.dumpDataDir('none')).arrayBuffer()));
+    await db.close();`;
+  await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script, JSON.stringify([dataDir ?? null, dumpTo ?? null, PGLITE_SETTINGS])], {
+    maxBuffer: 1024 * 1024,
+  });
+}
+
+let emptyClusterTar: Promise<Blob> | undefined;
+
+/** A freshly initialised cluster as a tarball, made once per process (every `memory://` starts from it). */
+function emptyCluster(): Promise<Blob> {
+  emptyClusterTar ??= (async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), 'teian-pglite-'));
+    try {
+      const tarball = path.join(folder, 'cluster.tar');
+      await initdbInChild(undefined, tarball);
+      return new Blob([await readFile(tarball)]);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  })();
+  emptyClusterTar.catch(() => (emptyClusterTar = undefined));
+  return emptyClusterTar;
 }
 
 /**
@@ -79,9 +139,19 @@ async function openPgliteFolder(dataFolder: string): Promise<PGlite> {
   const location = path.join(dataFolder, 'pglite');
   await prepareFolder(location);
   await checkPgliteFolder(location);
+  if ((await readdir(location)).length === 0) {
+    try {
+      await initdbInChild(location);
+    } catch (error) {
+      // Half an initdb is no database: leave the folder empty, as it was.
+      for (const name of await readdir(location)) await rm(path.join(location, name), { recursive: true, force: true });
+      const cause = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 160);
+      throw new DataFolderError(location, `PGlite could not create a database in it (${cause})`);
+    }
+  }
   const lockFile = path.join(location, 'postmaster.pid');
   const hadLockFile = existsSync(lockFile);
-  const client = new PGlite(location);
+  const client = new PGlite(location, pgliteOptions());
   try {
     await client.waitReady;
   } catch (error) {
