@@ -13,6 +13,8 @@ export function keepShellOffline(): void {
       // The font subsets for the UI's own words, so they are there offline however little was shown.
       // A chunk of its own: the board's first download does not wait for it.
       await import('./ui-fonts').then(({ loadUiFonts }) => loadUiFonts()).catch(() => {});
+      // The board's projects view, a chunk the first download leaves out: offline it must be here.
+      await import('../components/board-projects').catch(() => {});
       // Files this page loaded before the worker took over (the fonts above all): keep them too.
       const urls = performance
         .getEntriesByType('resource')
