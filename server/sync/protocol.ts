@@ -79,8 +79,8 @@ function skipRest(decoder: decoding.Decoder): void {
   decoder.pos = decoder.arr.length;
 }
 
-export function encodeSyncStep1(doc: Y.Doc): Uint8Array {
-  return encodeSync(SYNC_STEP_1, Y.encodeStateVector(doc));
+export function encodeSyncStep1(stateVector: Uint8Array): Uint8Array {
+  return encodeSync(SYNC_STEP_1, stateVector);
 }
 
 /** Sync step 2: an update holding everything the peer lacks. */
