@@ -107,7 +107,10 @@ export function clientGroups(boards: BoardAccess[], clientsPerBoard: number, rea
 
 export async function refusedChanges(server: StartedServer): Promise<number | null> {
   if (server.kind !== 'teian') return null;
-  const text = await (await fetch(`${server.url}/metrics`)).text();
+  // A server busy loading a large board answers late; the count is then unknown (NaN), not waited for.
+  const answer = await fetch(`${server.url}/metrics`, { signal: AbortSignal.timeout(10_000) }).catch(() => null);
+  if (!answer) return NaN;
+  const text = await answer.text();
   let total = 0;
   for (const match of text.matchAll(/^teian_refused_changes_total(?:\{[^}]*\})? (\d+(?:\.\d+)?)/gm)) total += Number(match[1]);
   return total;
