@@ -90,6 +90,8 @@ export async function buildServer(
     connections: () => registry.connectionCount,
     waitingBoards: () => registry.waitingBoards.length,
     unstoredBytes: () => registry.unstoredBytes,
+    // How far behind the owners' streams this instance is reading (ms between publish and receipt).
+    ...(cluster ? { redisLagSeconds: () => cluster.lagMs() / 1000 } : {}),
   });
   const tokens = createBoardTokens(secret);
   const app = createApp({

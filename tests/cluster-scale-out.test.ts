@@ -119,6 +119,10 @@ describe.each(redisUrl ? [redisUrl] : [])('two instances through Redis (%s)', (u
     const merged = await staffOnB.request('POST', `/api/boards/${board.id}/ideas/idea-b/merge`, { into: 'idea-a' });
     expect(merged.status).toBe(200);
     await eventually(() => expect(boardToJson(onB.doc).ideas['idea-b']?.mergedInto).toBe('idea-a'));
+
+    // The follower says how far behind the owner's stream it reads.
+    const metrics = await (await fetch(`${b!.url}/metrics`)).text();
+    expect(metrics).toMatch(/^teian_redis_lag_seconds \d/m);
   });
 
   it('finds a missed stream message by its sequence numbers and reads it from the log', async () => {
