@@ -410,8 +410,11 @@ async function currentBoards(db: Database, boardIds: readonly string[]): Promise
       if (!stored) return null;
       const doc = new Y.Doc();
       try {
-        if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
-        for (const update of stored.updates) Y.applyUpdate(doc, update);
+        // One transaction for the log: one by one, each update pays for a cleanup of its own.
+        doc.transact(() => {
+          if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+          for (const update of stored.updates) Y.applyUpdate(doc, update);
+        });
         return [boardId, boardToJson(doc)] as const;
       } finally {
         doc.destroy();
