@@ -57,6 +57,15 @@ describe.each(redisUrl ? [redisUrl] : [])('two instances through Redis (%s)', (u
     return started;
   }
 
+  /** Two fresh instances and a board that staff signed in on `maker` made. */
+  async function boardOnTwo(maker: 'a' | 'b' = 'a', title?: string) {
+    const [a, b] = (await cluster(2)) as [RunningServer, RunningServer];
+    const staff = new ApiClient((maker === 'a' ? a : b).url);
+    await staff.login();
+    const board = await staff.createBoard(title);
+    return { a, b, staff, board };
+  }
+
   /** One more instance of the current cluster. */
   async function join(): Promise<RunningServer> {
     const server = await startClusterServer({ database, redisUrl: url, prefix });
@@ -87,15 +96,12 @@ describe.each(redisUrl ? [redisUrl] : [])('two instances through Redis (%s)', (u
   }
 
   it('lets clients on different instances see each other’s ideas and presence', async () => {
-    const [a, b] = await cluster(2);
-    const staff = new ApiClient(a!.url);
-    await staff.login();
-    const board = await staff.createBoard('二台の会');
+    const { a, b, board } = await boardOnTwo('a', '二台の会');
     // The first connection makes its instance the board's owner; the other follows.
-    const facilitator = await staffOn(a!, board.id);
-    const onA = await guestOn(a!, board.id, board.joinCode!, 'あおい');
-    const onB = await guestOn(b!, board.id, board.joinCode!, 'けん');
-    expect(b!.registry.follower(board.id)).not.toBeNull();
+    const facilitator = await staffOn(a, board.id);
+    const onA = await guestOn(a, board.id, board.joinCode!, 'あおい');
+    const onB = await guestOn(b, board.id, board.joinCode!, 'けん');
+    expect(b.registry.follower(board.id)).not.toBeNull();
 
     addIdea(onA.doc, { id: 'idea-a', text: '箱を色で分ける', authorId: onA.actorId });
     addIdea(onB.doc, { id: 'idea-b', text: '手袋を入口に置く', authorId: onB.actorId });
@@ -114,43 +120,37 @@ describe.each(redisUrl ? [redisUrl] : [])('two instances through Redis (%s)', (u
     expect(onA.provider.awareness.getStates().get(onB.doc.clientID)).toMatchObject({ user: { id: onB.actorId } });
 
     // A server change asked of the follower runs in the owner's room and reaches everybody.
-    const staffOnB = new ApiClient(b!.url);
+    const staffOnB = new ApiClient(b.url);
     await staffOnB.login();
     const merged = await staffOnB.request('POST', `/api/boards/${board.id}/ideas/idea-b/merge`, { into: 'idea-a' });
     expect(merged.status).toBe(200);
     await eventually(() => expect(boardToJson(onB.doc).ideas['idea-b']?.mergedInto).toBe('idea-a'));
 
     // The follower says how far behind the owner's stream it reads.
-    const metrics = await (await fetch(`${b!.url}/metrics`)).text();
+    const metrics = await (await fetch(`${b.url}/metrics`)).text();
     expect(metrics).toMatch(/^teian_redis_lag_seconds \d/m);
   });
 
   it('finds a missed stream message by its sequence numbers and reads it from the log', async () => {
-    const [a, b] = await cluster(2);
-    const staff = new ApiClient(a!.url);
-    await staff.login();
-    const board = await staff.createBoard();
-    const onA = await guestOn(a!, board.id, board.joinCode!, 'あおい');
-    const onB = await guestOn(b!, board.id, board.joinCode!, 'けん');
+    const { a, b, board } = await boardOnTwo();
+    const onA = await guestOn(a, board.id, board.joinCode!, 'あおい');
+    const onB = await guestOn(b, board.id, board.joinCode!, 'けん');
     let dropped = 0;
-    b!.cluster!.dropStream = (boardId, message) => boardId === board.id && message.t === 'update' && dropped++ === 0;
+    b.cluster!.dropStream = (boardId, message) => boardId === board.id && message.t === 'update' && dropped++ === 0;
 
     addIdea(onA.doc, { id: 'lost', text: '届かなかった', authorId: onA.actorId });
     await eventually(() => expect(dropped).toBe(1));
     expect(ideaIds(onB)).toEqual([]);
     addIdea(onA.doc, { id: 'next', text: '次の案', authorId: onA.actorId });
     await eventually(() => expect(ideaIds(onB)).toEqual(['lost', 'next']));
-    expect(b!.registry.follower(board.id)!.recoveries).toBe(1);
+    expect(b.registry.follower(board.id)!.recoveries).toBe(1);
     expect(boardToJson(onB.doc)).toEqual(boardToJson(onA.doc));
   });
 
   it('loses nothing committed when the owner dies, and the clients move to the instance left', async () => {
-    const [a, b] = await cluster(2);
-    const staff = new ApiClient(b!.url);
-    await staff.login();
-    const board = await staff.createBoard();
-    const onA = await guestOn(a!, board.id, board.joinCode!, 'あおい');
-    const onB = await guestOn(b!, board.id, board.joinCode!, 'けん');
+    const { a, b, board } = await boardOnTwo('b');
+    const onA = await guestOn(a, board.id, board.joinCode!, 'あおい');
+    const onB = await guestOn(b, board.id, board.joinCode!, 'けん');
     addIdea(onB.doc, { id: 'before-1', text: '一', authorId: onB.actorId });
     addIdea(onA.doc, { id: 'before-2', text: '二', authorId: onA.actorId });
     // Seen on the other instance means committed: nothing is relayed before its commit.
@@ -160,15 +160,15 @@ describe.each(redisUrl ? [redisUrl] : [])('two instances through Redis (%s)', (u
     });
 
     // The owner crashes: no lease released, nothing flushed, its sockets just drop.
-    servers.splice(servers.indexOf(a!), 1);
-    await a!.crash();
+    servers.splice(servers.indexOf(a), 1);
+    await a.crash();
     onA.close();
     // Written while the board has no owner: the client keeps it until a room takes it.
     addIdea(onB.doc, { id: 'during', text: '間', authorId: onB.actorId });
 
     // B's replica sees the lease expire, closes its socket; the client reconnects and B owns it now.
-    await eventually(() => expect(b!.registry.follower(board.id)).toBeNull(), { timeoutMs: 20_000 });
-    await eventually(() => expect(b!.registry.loadedCount).toBeGreaterThan(0), { timeoutMs: 20_000 });
+    await eventually(() => expect(b.registry.follower(board.id)).toBeNull(), { timeoutMs: 20_000 });
+    await eventually(() => expect(b.registry.loadedCount).toBeGreaterThan(0), { timeoutMs: 20_000 });
     addIdea(onB.doc, { id: 'after', text: '後', authorId: onB.actorId });
 
     // An instance that starts late follows B, loading the board from PostgreSQL.
@@ -226,12 +226,9 @@ describe.each(redisUrl ? [redisUrl] : [])('two instances through Redis (%s)', (u
   });
 
   it('closes a follower’s sockets when rights change on another instance', async () => {
-    const [a, b] = await cluster(2);
-    const staff = new ApiClient(a!.url);
-    await staff.login();
-    const board = await staff.createBoard();
-    await staffOn(a!, board.id);
-    const onB = await guestOn(b!, board.id, board.joinCode!, 'けん');
+    const { a, b, staff, board } = await boardOnTwo();
+    await staffOn(a, board.id);
+    const onB = await guestOn(b, board.id, board.joinCode!, 'けん');
     const codes: number[] = [];
     onB.provider.on('connection-close', (event: CloseEvent | null) => event && codes.push(event.code));
     // A new join code ends the guests who came in with the old one, on every instance.
@@ -240,12 +237,9 @@ describe.each(redisUrl ? [redisUrl] : [])('two instances through Redis (%s)', (u
   });
 
   it('counts a meeting’s attendees on every instance', async () => {
-    const [a, b] = await cluster(2);
-    const staff = new ApiClient(a!.url);
-    await staff.login();
-    const board = await staff.createBoard();
+    const { b, staff, board } = await boardOnTwo();
     // The board's room runs on B (its first socket); the meeting is started and closed on A.
-    const onB = await guestOn(b!, board.id, board.joinCode!, 'けん');
+    const onB = await guestOn(b, board.id, board.joinCode!, 'けん');
     const started = await staff.request<{ id: string }>('POST', `/api/boards/${board.id}/meetings`, {});
     expect(started.status).toBe(201);
     const meetingId = started.body.id;
@@ -259,20 +253,17 @@ describe.each(redisUrl ? [redisUrl] : [])('two instances through Redis (%s)', (u
   });
 
   it('hands a board over when its owner shuts down, and a later instance joins', async () => {
-    const [a, b] = await cluster(2);
-    const staff = new ApiClient(a!.url);
-    await staff.login();
-    const board = await staff.createBoard();
-    const onA = await guestOn(a!, board.id, board.joinCode!, 'あおい');
-    const onB = await guestOn(b!, board.id, board.joinCode!, 'けん');
+    const { a, b, board } = await boardOnTwo();
+    const onA = await guestOn(a, board.id, board.joinCode!, 'あおい');
+    const onB = await guestOn(b, board.id, board.joinCode!, 'けん');
     addIdea(onA.doc, { id: 'first', text: '一', authorId: onA.actorId });
     await eventually(() => expect(ideaIds(onB)).toEqual(['first']));
 
     // A graceful stop stores everything and releases the lease: B's replica goes, B owns the board.
-    servers.splice(servers.indexOf(a!), 1);
+    servers.splice(servers.indexOf(a), 1);
     onA.close();
-    await a!.close();
-    await eventually(() => expect(b!.registry.follower(board.id)).toBeNull(), { timeoutMs: 15_000 });
+    await a.close();
+    await eventually(() => expect(b.registry.follower(board.id)).toBeNull(), { timeoutMs: 15_000 });
     addIdea(onB.doc, { id: 'second', text: '二', authorId: onB.actorId });
     const late = await guestOn(await join(), board.id, board.joinCode!, 'みき');
     await eventually(() => expect(ideaIds(late)).toEqual(['first', 'second']), { timeoutMs: 15_000 });
