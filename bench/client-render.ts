@@ -23,6 +23,7 @@ import { ApiClient } from '../tests/helpers/api-client';
 import { boardFlows, launchBrowser, newPerson, PHONE } from '../tests/helpers/browser';
 import { startTestServer, type TestServer } from '../tests/helpers/server';
 import { connectBoard, eventually } from '../tests/helpers/yjs-client';
+import { median } from './relay-clients';
 
 const LONG_TASK_MS = 50;
 const CPU_SLOWDOWN = 4;
@@ -263,12 +264,6 @@ export async function clientRender({
     await browser.close();
     await server.stop();
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 export function reportClientRender(result: ClientRenderResult): string[] {
