@@ -5,15 +5,14 @@
  * (食べる → 食[た] + べる), so `<ruby>` puts kana only over the kanji.
  *
  * Pure and shared: the server builds readings with `alignReading`, the client picks what to show
- * with `pickFurigana` for the reader's level.
+ * with `pickFurigana` for the reader's level. The API's limits and request schemas are in
+ * shared/reading-api.ts, so that the board's bundle does not carry zod.
  *
  * @example
- * pickFurigana([{ text: '箱', reading: 'はこ' }, { text: 'に' }, { text: '貼', reading: 'は' }, { text: 'る' }], 'grade-3')
+ * pickFurigana([{ text: '箱', reading: 'はこ' }, { text: 'に' }, { text: '貼', reading: 'は' }, { text: 'る' }], 'grade-3', kanjiGrade)
  * // → [{ text: '箱' }, { text: 'に' }, { text: '貼', reading: 'は' }, { text: 'る' }] (箱 is grade 3, 貼 is not 教育漢字)
  */
-import { z } from 'zod';
 import { BOARD_DESCRIPTION_MAX } from './limits';
-import { KANJI_BY_GRADE } from './kanji-grades';
 
 export interface ReadingSegment {
   text: string;
@@ -46,38 +45,6 @@ export const READING_TOTAL_MAX = 16_000;
 export const CORRECTION_SURFACE_MAX = 30;
 /** A corrected reading, in kana. */
 export const CORRECTION_READING_MAX = 60;
-
-/** `POST /api/readings`: the texts to read (empty ones are allowed and read as nothing). */
-export const readingsBody = z
-  .strictObject({
-    texts: z.array(z.string().max(READING_TEXT_MAX, `A text is at most ${READING_TEXT_MAX} characters`)).max(READING_TEXTS_MAX, `At most ${READING_TEXTS_MAX} texts at once`),
-  })
-  .refine((body) => body.texts.reduce((sum, text) => sum + text.length, 0) <= READING_TOTAL_MAX, {
-    message: `At most ${READING_TOTAL_MAX} characters in all at once`,
-    path: ['texts'],
-  });
-
-/** The word a correction is for, as the path names it: a name or a term with a kanji, no spaces. */
-export const correctionSurface = z
-  .string()
-  .min(1)
-  .max(CORRECTION_SURFACE_MAX, `A word to correct is at most ${CORRECTION_SURFACE_MAX} characters`)
-  .refine((surface) => hasKanji(surface), 'Only a word with a kanji has a reading to correct')
-  .refine((surface) => !/\s/u.test(surface), 'A word to correct has no spaces');
-
-/** `PUT /api/facility/readings/:surface`: its reading, in hiragana or katakana (kept as hiragana). */
-export const correctionBody = z.strictObject({
-  reading: z
-    .string()
-    .trim()
-    .min(1, 'A reading is required')
-    .max(CORRECTION_READING_MAX, `A reading is at most ${CORRECTION_READING_MAX} characters`)
-    .refine((reading) => isKana(reading), 'A reading is written in kana (hiragana or katakana)')
-    .transform(katakanaToHiragana),
-});
-
-export type ReadingsBody = z.infer<typeof readingsBody>;
-export type CorrectionBody = z.input<typeof correctionBody>;
 
 export const FURIGANA_LEVELS = ['all', 'grade-1', 'grade-2', 'grade-3', 'grade-4', 'grade-5', 'grade-6', 'none'] as const;
 /**
@@ -135,25 +102,23 @@ export function mergePlain(segments: ReadingSegment[]): ReadingSegment[] {
   return merged;
 }
 
-let gradeOfKanji: Map<string, number> | undefined;
-
-/** The school grade (1–6) that teaches a kanji, or undefined for one outside 教育漢字. */
-export function kanjiGrade(char: string): number | undefined {
-  gradeOfKanji ??= new Map(KANJI_BY_GRADE.flatMap((chars, index) => [...chars].map((kanji) => [kanji, index + 1] as const)));
-  return gradeOfKanji.get(char);
-}
+/**
+ * The school grade (1–6) that teaches a kanji, or undefined for one outside 教育漢字: `kanjiGrade`
+ * of shared/kanji-grade.ts, passed in so that a page without grade levels does not carry the lists.
+ */
+export type GradeOf = (kanji: string) => number | undefined;
 
 /** Whether a segment gets furigana at a level. 々 and ヶ are read with their neighbours and decide nothing. */
-export function showsFurigana(segment: ReadingSegment, level: FuriganaLevel): boolean {
+export function showsFurigana(segment: ReadingSegment, level: FuriganaLevel, gradeOf: GradeOf): boolean {
   if (segment.reading === undefined || level === 'none') return false;
   if (level === 'all') return true;
   const taught = Number(level.slice('grade-'.length));
-  return [...segment.text].some((char) => KANJI.test(char) && !'々〆ヶヵ'.includes(char) && (kanjiGrade(char) ?? 7) > taught);
+  return [...segment.text].some((char) => KANJI.test(char) && !'々〆ヶヵ'.includes(char) && (gradeOf(char) ?? 7) > taught);
 }
 
 /** The segments with a reading only where the level shows one; the text is unchanged. */
-export function pickFurigana(segments: readonly ReadingSegment[], level: FuriganaLevel): ReadingSegment[] {
-  return segments.map((segment) => (showsFurigana(segment, level) ? { ...segment } : { text: segment.text }));
+export function pickFurigana(segments: readonly ReadingSegment[], level: FuriganaLevel, gradeOf: GradeOf): ReadingSegment[] {
+  return segments.map((segment) => (showsFurigana(segment, level, gradeOf) ? { ...segment } : { text: segment.text }));
 }
 
 function escapeRegExp(text: string): string {

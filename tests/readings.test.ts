@@ -14,7 +14,6 @@ import { newId } from '../shared/ids';
 import { KANJI_BY_GRADE } from '../shared/kanji-grades';
 import {
   alignReading,
-  kanjiGrade,
   pickFurigana,
   READING_TEXT_MAX,
   READING_TEXTS_MAX,
@@ -24,6 +23,7 @@ import {
   type ReadingSegment,
   type ReadingsAnswer,
 } from '../shared/reading';
+import { kanjiGrade } from '../shared/kanji-grade';
 import { expectedSegments, joinReadWords, plainText, WORK_SENTENCES } from './fixtures/work-sentences';
 import { ApiClient, expectOk, type ApiAnswer } from './helpers/api-client';
 import { databaseKinds, type DatabaseKind } from './helpers/databases';
@@ -108,7 +108,7 @@ describe.each(databaseKinds())('[issue 12] readings on %s', (kind: DatabaseKind)
     expect(corrected[0]).toContainEqual({ text: '分', reading: 'わ' });
     expect(corrected[0]!.find((segment) => segment.text.includes('シール'))).not.toHaveProperty('reading');
     // The levels pick from what was served: 箱 and 重 are grade 3, 色 and 分 grade 2, 貼 no 教育漢字.
-    const picked = (level: FuriganaLevel) => pickFurigana(corrected[0]!, level).flatMap((segment) => (segment.reading ? [segment.text] : []));
+    const picked = (level: FuriganaLevel) => pickFurigana(corrected[0]!, level, kanjiGrade).flatMap((segment) => (segment.reading ? [segment.text] : []));
     expect(picked('all')).toEqual(['箱', '色', '貼', '重', '分']);
     expect(picked('grade-2')).toEqual(['箱', '貼', '重']);
     expect(picked('grade-3')).toEqual(['貼']);
@@ -250,7 +250,7 @@ describe('[issue 12] furigana levels', () => {
     { text: '鍋', reading: 'なべ' },
   ];
   const withFurigana = (level: FuriganaLevel) =>
-    pickFurigana(segments, level)
+    pickFurigana(segments, level, kanjiGrade)
       .filter((segment) => segment.reading !== undefined)
       .map((segment) => segment.text);
 
@@ -267,7 +267,7 @@ describe('[issue 12] furigana levels', () => {
 
   it('keeps every text and every reading it shows unchanged', () => {
     for (const level of ['all', 'grade-3', 'none'] as const) {
-      const picked = pickFurigana(segments, level);
+      const picked = pickFurigana(segments, level, kanjiGrade);
       expect(picked.map((segment) => segment.text)).toEqual(segments.map((segment) => segment.text));
       for (const [index, segment] of picked.entries()) if (segment.reading) expect(segment.reading).toBe(segments[index]!.reading);
     }
