@@ -62,6 +62,8 @@ export default defineConfig({
       // comes through this module, which first tells it not to use eval (the CSP forbids it). So the
       // board, which parses nothing with zod, does not carry it at all.
       { find: /^zod$/, replacement: fileURLToPath(new URL('./client/src/lib/zod-without-eval.ts', import.meta.url)) },
+      // Yjs's logging without lib0's DOM and schema modules, which it drags in (client/src/lib/lib0-logging.ts).
+      { find: /^lib0\/logging$/, replacement: fileURLToPath(new URL('./client/src/lib/lib0-logging.ts', import.meta.url)) },
     ],
   },
   build: {
