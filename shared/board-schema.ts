@@ -18,6 +18,7 @@ import {
   VOTE_BUDGET_MAX,
   VOTE_BUDGET_MIN,
 } from './limits';
+import { FURIGANA_LEVELS } from './reading';
 import { TIMER_DURATION_MAX_MS } from './timer';
 
 const id = z.string().min(1).max(ID_MAX);
@@ -63,6 +64,8 @@ export const metaSchema = z.strictObject({
   phase: z.enum(PHASES),
   voteBudget: z.number().int().min(VOTE_BUDGET_MIN).max(VOTE_BUDGET_MAX),
   votesHidden: z.boolean(),
+  // Added with issue 12; older boards' meta has no key.
+  furigana: z.enum(FURIGANA_LEVELS).optional(),
   timer: z.strictObject({
     endsAt: time.nullable(),
     label: z.string().max(TIMER_LABEL_MAX),

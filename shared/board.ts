@@ -7,6 +7,7 @@
  */
 import * as Y from 'yjs';
 import { VOTE_BUDGET_DEFAULT } from './limits';
+import { FURIGANA_LEVELS, type FuriganaLevel } from './reading';
 
 export const PHASES = ['collect', 'vote', 'projects', 'closed'] as const;
 export type Phase = (typeof PHASES)[number];
@@ -78,6 +79,8 @@ export interface Meta {
   phase: Phase;
   voteBudget: number;
   votesHidden: boolean;
+  /** The furigana a device shows on this board until it makes its own choice (docs/furigana.md). */
+  furigana: FuriganaLevel;
   timer: Timer;
 }
 
@@ -114,6 +117,7 @@ export function newMeta(init: { title: string; voteBudget: number }): Meta {
     phase: 'collect',
     voteBudget: init.voteBudget,
     votesHidden: false,
+    furigana: 'none',
     timer: { endsAt: null, label: '', paused: false, pausedAt: null, durationMs: null },
   };
 }
@@ -138,6 +142,8 @@ export function readMeta(doc: Y.Doc): Meta {
     phase: oneOf(meta.get('phase'), PHASES, 'collect'),
     voteBudget: numberOr(meta.get('voteBudget'), VOTE_BUDGET_DEFAULT),
     votesHidden: meta.get('votesHidden') === true,
+    // Boards made before issue 12 have no key: no furigana, as then.
+    furigana: oneOf(meta.get('furigana'), FURIGANA_LEVELS, 'none'),
     timer: {
       endsAt: numberOr(timerMap?.get('endsAt'), null),
       label: stringOr(timerMap?.get('label'), ''),

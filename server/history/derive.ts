@@ -146,11 +146,14 @@ function steps(projectId: string, ideaId: string, before: ProjectEntry['steps'],
   }
 }
 
-const META_FIELDS = ['title', 'phase', 'voteBudget', 'votesHidden'] as const;
+const META_FIELDS = ['title', 'phase', 'voteBudget', 'votesHidden', 'furigana'] as const;
 
 function meta(before: MetaEntry, after: MetaEntry, emit: Emit): void {
   for (const field of META_FIELDS) {
-    if (before[field] !== after[field]) emit('board.changed', {}, { field, from: before[field], to: after[field] });
+    // A board from before issue 12 has no furigana key, which reads as none: no change to tell.
+    const from = before[field] ?? (field === 'furigana' ? 'none' : undefined);
+    const to = after[field] ?? (field === 'furigana' ? 'none' : undefined);
+    if (from !== to) emit('board.changed', {}, { field, from, to });
   }
   const { timer: from } = before;
   const { timer: to } = after;

@@ -5,6 +5,7 @@
  */
 import type { HelpLevel, IdeaStatus, Phase, Project } from '../../shared/board';
 import { exhaustive } from '../../shared/exhaustive';
+import type { FuriganaLevel } from '../../shared/reading';
 import type { EventType, HistoryEvent } from '../../shared/history';
 import { ANONYMOUS_ID_PREFIX } from '../../shared/permissions';
 import type { CsvCell } from './csv';
@@ -79,6 +80,17 @@ const PHASE: Record<Phase, Words> = {
   closed: { ja: 'おわり', en: 'closed' },
 };
 
+const FURIGANA: Record<FuriganaLevel, Words> = {
+  all: { ja: 'すべての漢字', en: 'all kanji' },
+  'grade-1': { ja: '1年生より上の漢字', en: 'kanji above grade 1' },
+  'grade-2': { ja: '2年生より上の漢字', en: 'kanji above grade 2' },
+  'grade-3': { ja: '3年生より上の漢字', en: 'kanji above grade 3' },
+  'grade-4': { ja: '4年生より上の漢字', en: 'kanji above grade 4' },
+  'grade-5': { ja: '5年生より上の漢字', en: 'kanji above grade 5' },
+  'grade-6': { ja: '6年生より上の漢字', en: 'kanji above grade 6' },
+  none: { ja: 'なし', en: 'none' },
+};
+
 const FIELD: Record<string, Words> = {
   text: { ja: '文', en: 'text' },
   category: { ja: '分類', en: 'category' },
@@ -90,6 +102,7 @@ const FIELD: Record<string, Words> = {
   phase: { ja: '会のすすみかた', en: 'phase' },
   voteBudget: { ja: '一人の票', en: 'votes each' },
   votesHidden: { ja: '票をかくす', en: 'votes hidden' },
+  furigana: { ja: 'ふりがな', en: 'furigana' },
   timer: { ja: 'タイマー', en: 'timer' },
 };
 
@@ -234,6 +247,8 @@ function fieldChange(data: Record<string, unknown>, lang: CsvLanguage, names: Cs
         return wordOf(HELP, raw, lang);
       case 'phase':
         return wordOf(PHASE, raw, lang);
+      case 'furigana':
+        return wordOf(FURIGANA, raw, lang);
       case 'anonymous':
       case 'votesHidden':
         return raw === true ? WORD.yes[lang] : WORD.no[lang];
