@@ -6,6 +6,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import { Redis } from 'ioredis';
 import { createApp } from './app';
 import { createBoardAccess } from './auth/board-access';
 import { bootstrapAccounts } from './auth/bootstrap';
@@ -94,6 +95,8 @@ export async function buildServer(
     ...(cluster ? { redisLagSeconds: () => cluster.lagMs() / 1000 } : {}),
   });
   const tokens = createBoardTokens(secret);
+  // Guessing limits count across the cluster (server/auth/guess-limits.ts), on a link of their own.
+  const guessStore = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : null;
   const app = createApp({
     db,
     sessions: createSessions(db),
@@ -105,7 +108,7 @@ export async function buildServer(
     metrics: metrics.registry,
     clientDir: config.clientDir,
     publicUrl: config.publicUrl,
-    guesses: createGuessLimits({ settings: config.guessLimits, log }),
+    guesses: createGuessLimits({ settings: config.guessLimits, log, ...(guessStore ? { shared: { redis: guessStore, prefix: config.redisPrefix } } : {}) }),
     knownDevices: createKnownDevices(secret),
     trustProxy: config.trustProxy,
   });
@@ -119,9 +122,11 @@ export async function buildServer(
     setupToken: bootstrap.setup.token,
     async close() {
       await registry.closeAll(config.sync.shutdownDeadlineMs);
+      guessStore?.disconnect();
       await database.close();
     },
     async crash() {
+      guessStore?.disconnect();
       await cluster?.close({ graceful: false });
       await database.close().catch(() => {});
     },

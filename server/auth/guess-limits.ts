@@ -3,15 +3,18 @@
  * code, a PIN, a staff password — is counted per address and per target, and a target that has
  * been guessed at too often is locked until the lock runs out or staff lift it.
  *
- * Counting is rate-limiter-flexible's (`RateLimiterMemory`: its `penalty`, `reward`, `block`, `get`
- * and `delete`); this module decides what is counted against what. State lives in this server's
- * memory: a restart forgets every count and lock, and several instances would count apart
- * (`RateLimiterRedis` takes the same calls when the server scales out).
+ * Counting is rate-limiter-flexible's (its `penalty`, `reward`, `block`, `get` and `delete`); this
+ * module decides what is counted against what. One instance keeps counts and locks in its memory
+ * (`RateLimiterMemory`), so a restart forgets them. Instances that scale out through Redis
+ * (docs/scale-out.md) keep both in Redis (`RateLimiterRedis`, and a hash of the locks staff see), so
+ * a guesser gains nothing by spreading guesses over instances, and a lock made on one is listed and
+ * lifted on any.
  *
  * Each attempt is counted *before* the secret is checked and refunded when it was right, so that a
  * hundred guesses sent at once cannot all be checked before the first of them counts.
  */
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Lockout } from '../../shared/api';
 import { newId } from '../../shared/ids';
 import { silentLogger, type Logger } from '../log';
@@ -110,7 +113,7 @@ export interface GuessLimits {
   pinLockedUntil(participantId: string): Promise<Date | null>;
   unlockParticipant(participantId: string): Promise<void>;
   /** The address and sign-in locks staff of this facility may see: theirs and the server-wide ones. */
-  lockouts(facilityId: string): Lockout[];
+  lockouts(facilityId: string): Promise<Lockout[]>;
   /** Lifts one of `lockouts(facilityId)`; false when there is no such lock for this facility. */
   lift(id: string, facilityId: string): Promise<boolean>;
 }
@@ -118,11 +121,14 @@ export interface GuessLimits {
 /** One rule's counts, one key per target. */
 class Tier {
   readonly rule: GuessRule;
-  readonly #limiter: RateLimiterMemory;
+  readonly #limiter: RateLimiterAbstract;
 
-  constructor(rule: GuessRule, keyPrefix: string) {
+  constructor(rule: GuessRule, keyPrefix: string, shared: SharedStore | undefined) {
     this.rule = rule;
-    this.#limiter = new RateLimiterMemory({ keyPrefix, points: rule.attempts, duration: rule.perSeconds });
+    const options = { points: rule.attempts, duration: rule.perSeconds };
+    this.#limiter = shared
+      ? new RateLimiterRedis({ ...options, storeClient: shared.redis, keyPrefix: `${shared.prefix}:guess:${keyPrefix}` })
+      : new RateLimiterMemory({ ...options, keyPrefix });
   }
 
   /** Milliseconds until the key's lock lifts; 0 when it is not locked. */
@@ -173,31 +179,87 @@ interface Target {
   listing: Listing | null;
 }
 
+/** A listed lock as kept: plain data, so that it can live in Redis. */
 interface LockRecord {
   id: string;
   listing: Listing;
   until: number;
-  target: Target;
+  group: string;
+  key: string;
 }
 
-function group(name: string, rules: readonly GuessRule[], resetOnHit: boolean): Group {
-  return { name, tiers: rules.map((rule, index) => new Tier(rule, `${name}:${index}`)), resetOnHit };
+/** Where listed locks are kept, by `group|key`; expired ones are dropped as they are read. */
+interface LockBook {
+  get(recordKey: string): Promise<LockRecord | undefined>;
+  set(recordKey: string, record: LockRecord): Promise<void>;
+  delete(recordKey: string): Promise<void>;
+  all(): Promise<LockRecord[]>;
 }
 
-export function createGuessLimits(
-  { settings = defaultGuessLimits, log = silentLogger }: { settings?: GuessLimitSettings; log?: Logger } = {},
-): GuessLimits {
+/** Redis for instances that scale out; `prefix` is the cluster's (`REDIS_PREFIX`). */
+export interface SharedStore {
+  redis: Redis;
+  prefix: string;
+}
+
+function memoryBook(): LockBook {
+  const records = new Map<string, LockRecord>();
+  return {
+    get: async (recordKey) => records.get(recordKey),
+    set: async (recordKey, record) => void records.set(recordKey, record),
+    delete: async (recordKey) => void records.delete(recordKey),
+    async all() {
+      const now = Date.now();
+      for (const [recordKey, record] of records) if (record.until <= now) records.delete(recordKey);
+      return [...records.values()];
+    },
+  };
+}
+
+function redisBook({ redis, prefix }: SharedStore): LockBook {
+  const hash = `${prefix}:guess:locks`;
+  return {
+    async get(recordKey) {
+      const stored = await redis.hget(hash, recordKey);
+      return stored ? (JSON.parse(stored) as LockRecord) : undefined;
+    },
+    set: async (recordKey, record) => void (await redis.hset(hash, recordKey, JSON.stringify(record))),
+    delete: async (recordKey) => void (await redis.hdel(hash, recordKey)),
+    async all() {
+      const now = Date.now();
+      const records = Object.entries(await redis.hgetall(hash)).map(([recordKey, stored]) => [recordKey, JSON.parse(stored) as LockRecord] as const);
+      const expired = records.filter(([, record]) => record.until <= now).map(([recordKey]) => recordKey);
+      if (expired.length) await redis.hdel(hash, ...expired);
+      return records.filter(([, record]) => record.until > now).map(([, record]) => record);
+    },
+  };
+}
+
+export interface GuessLimitOptions {
+  settings?: GuessLimitSettings;
+  log?: Logger;
+  /** Counts and locks in Redis, shared by every instance of a cluster; this process's memory without. */
+  shared?: SharedStore;
+}
+
+export function createGuessLimits({ settings = defaultGuessLimits, log = silentLogger, shared }: GuessLimitOptions = {}): GuessLimits {
+  const group = (name: string, rules: readonly GuessRule[], resetOnHit: boolean): Group => ({
+    name,
+    tiers: rules.map((rule, index) => new Tier(rule, `${name}:${index}`, shared)),
+    resetOnHit,
+  });
   const codes = group('code', settings.joinCodesPerAddress, false);
-  const codesServerWide = new Tier(settings.joinCodesServerWide, 'code-all');
+  const codesServerWide = new Tier(settings.joinCodesServerWide, 'code-all', shared);
   const cards = group('card', settings.pinsPerParticipant, true);
   const pinAddresses = group('pin', settings.pinsPerAddress, false);
   const accounts = group('account', settings.signInsPerAccountAndAddress, true);
   const signInAddresses = group('sign-in', settings.signInsPerAddress, false);
   const devices = group('device', settings.signInsPerKnownDevice, true);
+  const groups = new Map([codes, cards, pinAddresses, accounts, signInAddresses, devices].map((each) => [each.name, each]));
   /** Listed locks by group and key, so that staff can see and lift them. */
-  const records = new Map<string, LockRecord>();
+  const book = shared ? redisBook(shared) : memoryBook();
 
-  const recordKey = (target: Target) => `${target.group.name}|${target.key}`;
+  const recordKey = (target: { group: Group; key: string }) => `${target.group.name}|${target.key}`;
 
   async function lockedUntil(targets: readonly Target[]): Promise<Date | null> {
     let longest = 0;
@@ -218,20 +280,20 @@ export function createGuessLimits(
     log.warn('guessing locked', { group: target.group.name, ...about, seconds });
     if (!target.listing) return;
     const until = Date.now() + Math.max(seconds, 1) * 1000;
-    const existing = records.get(recordKey(target));
-    if (existing) existing.until = Math.max(existing.until, until);
-    else records.set(recordKey(target), { id: newId(), listing: target.listing, until, target });
-    prune();
+    // Two instances locking the same target at once may both write; either record lists the lock.
+    const existing = await book.get(recordKey(target));
+    await book.set(recordKey(target), {
+      id: existing?.id ?? newId(),
+      listing: target.listing,
+      until: Math.max(existing?.until ?? 0, until),
+      group: target.group.name,
+      key: target.key,
+    });
   }
 
-  function prune(): void {
-    const now = Date.now();
-    for (const [key, record] of records) if (record.until <= now) records.delete(key);
-  }
-
-  async function clear(target: Target): Promise<void> {
+  async function clear(target: { group: Group; key: string }): Promise<void> {
     for (const tier of target.group.tiers) await tier.clear(target.key);
-    records.delete(recordKey(target));
+    await book.delete(recordKey(target));
   }
 
   async function begin(targets: readonly Target[], onMiss?: () => Promise<void>): Promise<Attempt> {
@@ -314,19 +376,18 @@ export function createGuessLimits(
     pinLockedUntil: (participantId) => lockedUntil([cardTarget(participantId)]),
     unlockParticipant: (participantId) => clear(cardTarget(participantId)),
 
-    lockouts(facilityId) {
-      prune();
-      return [...records.values()]
+    async lockouts(facilityId) {
+      return (await book.all())
         .filter((record) => record.listing.facilityId === null || record.listing.facilityId === facilityId)
         .sort((a, b) => b.until - a.until)
         .map(({ id, listing: { kind, address, login }, until }) => ({ id, kind, address, login, until: new Date(until).toISOString() }));
     },
 
     async lift(id, facilityId) {
-      prune();
-      const record = [...records.values()].find((candidate) => candidate.id === id);
-      if (!record || (record.listing.facilityId !== null && record.listing.facilityId !== facilityId)) return false;
-      await clear(record.target);
+      const record = (await book.all()).find((candidate) => candidate.id === id);
+      const lockedGroup = record && groups.get(record.group);
+      if (!record || !lockedGroup || (record.listing.facilityId !== null && record.listing.facilityId !== facilityId)) return false;
+      await clear({ group: lockedGroup, key: record.key });
       return true;
     },
   };

@@ -10,7 +10,7 @@ import { requireStaff, staffOf, type AppDeps, type AppEnv } from './context';
 export function lockoutRoutes({ guesses }: AppDeps) {
   return new Hono<AppEnv>()
     .use(requireStaff)
-    .get('/', (c) => c.json(guesses.lockouts(staffOf(c).facilityId)))
+    .get('/', async (c) => c.json(await guesses.lockouts(staffOf(c).facilityId)))
 
     .delete('/:id', async (c) => {
       if (!(await guesses.lift(c.req.param('id'), staffOf(c).facilityId))) throw apiError(404, 'No such lock');

@@ -33,10 +33,12 @@ export interface ClusterServerOptions {
   prefix: string;
   leaseTtlMs?: number;
   sync?: Partial<SyncLimits>;
+  /** Trust `X-Forwarded-For`, so that one test machine can speak from many addresses. */
+  trustProxy?: boolean;
 }
 
 /** One instance of a cluster: a real server on port 0 sharing `database` and `prefix` with the others. */
-export function startClusterServer({ database, redisUrl, prefix, leaseTtlMs = 1500, sync }: ClusterServerOptions): Promise<RunningServer> {
+export function startClusterServer({ database, redisUrl, prefix, leaseTtlMs = 1500, sync, trustProxy = false }: ClusterServerOptions): Promise<RunningServer> {
   const base = configFromEnv({});
   const config: Config = {
     ...base,
@@ -51,6 +53,7 @@ export function startClusterServer({ database, redisUrl, prefix, leaseTtlMs = 15
     admin: { ...ADMIN },
     clientDir: '/nonexistent',
     sync: { ...base.sync, unloadAfterMs: 200, ...sync },
+    trustProxy,
   };
   return startServer(config, { log: silentLogger });
 }
