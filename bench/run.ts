@@ -2,10 +2,12 @@
  * `npm run bench`: the comparison with the y-websocket reference server and Hocuspocus
  * (bench/compare/, method and latest table in bench/README.md), end to end.
  * `npm run bench compare [a|b|c|d|sweep|large]`: the comparison, or one of its scenarios.
+ * `npm run bench client`: a 1,000-idea board against a 30-idea one in Chromium (bench/client-render.ts).
  * `npm run bench permissions|commit|history`: one of the earlier benchmarks, each measured side by
  * side with its reference in the same run, reported as ratios. Numbers vary with the machine; the
  * ratios are what to compare.
  */
+import { clientRender, reportClientRender } from './client-render';
 import { commitPath, reportCommitPath } from './commit-path';
 import { compare } from './compare/compare';
 import { historyQueries, reportHistoryQueries } from './history-queries';
@@ -13,11 +15,15 @@ import { permissionsCost } from './permissions-cost';
 import { median } from './relay-clients';
 
 const only = process.argv[2];
-const BENCHMARKS = ['compare', 'permissions', 'commit', 'history'];
+const BENCHMARKS = ['compare', 'client', 'permissions', 'commit', 'history'];
 if (only && !BENCHMARKS.includes(only)) throw new Error(`unknown benchmark ${only}: one of ${BENCHMARKS.join(', ')}`);
 
 if (!only || only === 'compare') {
   await compare(process.argv[3]);
+}
+
+if (only === 'client') {
+  for (const line of reportClientRender(await clientRender())) console.log(line);
 }
 
 if (only === 'permissions') {
