@@ -141,6 +141,9 @@ export const icons = {
   restore: ['M3 12a9 9 0 1 0 9-9 9.75 9.75 0 0 0-6.74 2.74L3 8', 'M3 3v5h5'],
   compare: ['M8 3L4 7l4 4', 'M4 7h16', 'M16 21l4-4-4-4', 'M20 17H4'],
   download: ['M21 15v4a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-4', 'M7 10l5 5 5-5', 'M12 15V3'],
+  // A choice among a few (the language, a period): an empty ring, or the ring with a tick ('success')
+  // once chosen, so the chosen one is told by its shape and not by its colour alone.
+  unchosen: [circle(12, 12, 10)],
 } as const satisfies Record<string, readonly string[]>;
 
 export type IconName = keyof typeof icons;
