@@ -116,6 +116,11 @@ export class BoardConnection {
     return this.#storedLoaded || this.#synced;
   }
 
+  /** The server's copy has arrived at least once: what was on the board when it opened is known. */
+  get synced(): boolean {
+    return this.#synced;
+  }
+
   destroy(): void {
     this.#destroyed = true;
     clearTimeout(this.#refreshTimer);
