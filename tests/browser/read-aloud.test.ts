@@ -132,6 +132,13 @@ describe.skipIf(!browserAvailable())('read aloud', () => {
     const violations = await checkA11y(hana.page);
     expect(violations, describeViolations(violations)).toEqual([]);
     await screenshot(hana.page, 'read-aloud-no-voice');
+
+    // In the composer, a modal dialog, the rest of the page is inert: the message is said inside it.
+    await hana.page.getByRole('button', { name: t('board.write'), exact: true }).click();
+    const composer = hana.page.getByRole('dialog');
+    await composer.getByRole('button', { name: t('speech.read'), exact: true }).click();
+    await composer.getByTestId('speech-problem').getByText(t('speech.noJapaneseVoice'), { exact: true }).waitFor();
+    await composer.locator('[data-testid="speech-status"][role="status"]').getByText(t('speech.noJapaneseVoice'), { exact: true }).waitFor();
     expect(hana.pageErrors).toEqual([]);
   });
 
