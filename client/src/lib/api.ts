@@ -1,15 +1,12 @@
 /**
  * The client's only door to the HTTP API (spec 3). Every call answers the type from shared/api.ts or
- * throws an `ApiRequestError`, so pages handle failures in one shape.
+ * throws an `ApiRequestError` (lib/request.ts), so pages handle failures in one shape.
  */
 import type {
-  ApiError,
   Board,
   BoardCreateBody,
   BoardPatchBody,
-  BoardContext,
   BoardToken,
-  ErrorCode,
   IdeaMergeAnswer,
   FacilityCategories,
   FacilityCategoriesBody,
@@ -26,64 +23,11 @@ import type {
   ParticipantPatchBody,
   SetupBody,
 } from '../../../shared/api';
-import { errorCodeForStatus } from '../../../shared/error-codes';
 import type { DiffAnswer, EventPage, ParticipantReport, RestoreAnswer, SnapshotBoard, SnapshotInfo } from '../../../shared/history';
+import { boardApi } from './board-api';
+import { request } from './request';
 
-/** `network` means the request never got an answer: offline, or the server is down. */
-export type RequestErrorCode = ErrorCode | 'network';
-
-export class ApiRequestError extends Error {
-  readonly status: number;
-  readonly code: RequestErrorCode;
-  readonly fields: Record<string, string[]> | undefined;
-
-  constructor(status: number, code: RequestErrorCode, message: string, fields?: Record<string, string[]>) {
-    super(message);
-    this.name = 'ApiRequestError';
-    this.status = status;
-    this.code = code;
-    this.fields = fields;
-  }
-}
-
-type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(path, {
-      method,
-      credentials: 'same-origin',
-      headers: body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json', accept: 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch (cause) {
-    throw new ApiRequestError(0, 'network', cause instanceof Error ? cause.message : 'Network error');
-  }
-  const payload: unknown = await readJson(response);
-  if (response.ok) return payload as T;
-  if (isApiError(payload)) {
-    const { code, message, fields } = payload.error;
-    throw new ApiRequestError(response.status, code, message, fields);
-  }
-  // A proxy or a crashed server may answer without our error shape.
-  throw new ApiRequestError(response.status, errorCodeForStatus(response.status), response.statusText);
-}
-
-async function readJson(response: Response): Promise<unknown> {
-  if (!response.headers.get('content-type')?.includes('json')) return undefined;
-  try {
-    return await response.json();
-  } catch {
-    return undefined;
-  }
-}
-
-function isApiError(value: unknown): value is ApiError {
-  if (typeof value !== 'object' || value === null || !('error' in value)) return false;
-  const error = (value as { error: unknown }).error;
-  return typeof error === 'object' && error !== null && 'code' in error;
-}
+export { ApiRequestError, type RequestErrorCode } from './request';
 
 const enc = encodeURIComponent;
 
@@ -112,24 +56,22 @@ export const csvUrl = {
     `/api/boards/${enc(boardId)}/events.csv${query({ ...filter })}`,
 };
 
+/** Every call; the board's own few are in lib/board-api.ts, which this includes. */
 export const api = {
-  me: () => request<Me>('GET', '/api/me'),
+  ...boardApi,
   login: (body: LoginBody) => request<Me>('POST', '/api/auth/login', body),
-  logout: () => request<unknown>('POST', '/api/auth/logout'),
   setup: (body: SetupBody) => request<Me>('POST', '/api/setup', body),
 
   boards: () => request<Board[]>('GET', '/api/boards'),
   board: (id: string) => request<Board>('GET', `/api/boards/${enc(id)}`),
   createBoard: (body: BoardCreateBody) => request<Board>('POST', '/api/boards', body),
   patchBoard: (id: string, body: BoardPatchBody) => request<Board>('PATCH', `/api/boards/${enc(id)}`, body),
-  boardToken: (id: string) => request<BoardToken>('GET', `/api/boards/${enc(id)}/token`),
   /** Stops every projector link of the board made so far (docs/api.md, "Ending rights"). */
   revokeViewerTokens: (id: string) => request<unknown>('DELETE', `/api/boards/${enc(id)}/viewer-token`),
   /** A projector link's token (a day long, read-only); client/src/lib/projector.ts opens the page with it. */
   viewerToken: (id: string) => request<BoardToken>('POST', `/api/boards/${enc(id)}/viewer-token`, {}),
   /** A new join code; the old one stops working, and projectors and staff screens follow at once. */
   rotateJoinCode: (id: string) => request<Board>('POST', `/api/boards/${enc(id)}/join-code`, {}),
-  boardContext: (id: string) => request<BoardContext>('GET', `/api/boards/${enc(id)}/context`),
 
   participants: () => request<Participant[]>('GET', '/api/participants'),
   createParticipant: (body: ParticipantCreateBody) => request<Participant>('POST', '/api/participants', body),

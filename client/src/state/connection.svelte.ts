@@ -15,7 +15,8 @@ import { IndexeddbPersistence } from 'y-indexeddb';
 import type { Me } from '../../../shared/api';
 import { CloseCode } from '../../../shared/close-codes';
 import { ACKS_PARAM, NOTICES_PARAM } from '../../../shared/sync-messages';
-import { api, ApiRequestError } from '../lib/api';
+import { boardApi } from '../lib/board-api';
+import { ApiRequestError } from '../lib/request';
 import { onBoardNotice } from '../lib/board-notices';
 import { countingWebSocket, extendRelay } from '../lib/relay-extensions';
 import { ServerClock } from '../lib/server-clock';
@@ -223,7 +224,7 @@ export class BoardConnection {
     clearTimeout(this.#refreshTimer);
     try {
       this.#fetchedAt = Date.now();
-      const { token, expiresAt } = await api.boardToken(this.#boardId);
+      const { token, expiresAt } = await boardApi.boardToken(this.#boardId);
       if (this.#destroyed) return false;
       this.provider.params = { ...EXTENSIONS, token };
       this.#expiresAt = expiresAt;

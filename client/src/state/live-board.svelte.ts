@@ -6,7 +6,8 @@
 import * as Y from 'yjs';
 import type { ActorRole, BoardContext, Me, Person } from '../../../shared/api';
 import { DEFAULT_CATEGORIES, type Category } from '../../../shared/categories';
-import { api, ApiRequestError } from '../lib/api';
+import { boardApi } from '../lib/board-api';
+import { ApiRequestError } from '../lib/request';
 import { recallBoard, recallContext, rememberContext } from '../lib/board-memory';
 import { BoardState } from './board.svelte';
 import { BoardConnection } from './connection.svelte';
@@ -72,7 +73,7 @@ export class LiveBoard {
   }
 
   #loadContext(): void {
-    api.boardContext(this.#boardId).then(
+    boardApi.boardContext(this.#boardId).then(
       (context) => {
         if (this.#destroyed) return;
         rememberContext(this.#boardId, context);

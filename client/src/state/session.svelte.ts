@@ -3,7 +3,8 @@
  * opened without a connection still knows whose dots and ideas are whose.
  */
 import type { Me } from '../../../shared/api';
-import { api, ApiRequestError } from '../lib/api';
+import { boardApi } from '../lib/board-api';
+import { ApiRequestError } from '../lib/request';
 import { readStored, writeStored } from '../lib/storage';
 
 export type SessionState =
@@ -42,7 +43,7 @@ class Session {
 
   async signOut(): Promise<void> {
     try {
-      await api.logout();
+      await boardApi.logout();
     } finally {
       this.#forget();
     }
@@ -50,7 +51,7 @@ class Session {
 
   async #fetch(): Promise<void> {
     try {
-      this.set(await api.me());
+      this.set(await boardApi.me());
     } catch (error) {
       if (error instanceof ApiRequestError && error.code === 'network') {
         const cached = readCachedMe();
