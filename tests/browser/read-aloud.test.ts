@@ -1,6 +1,7 @@
 /**
  * [issue 12, item 2] Read aloud, in a real browser against a real server: the speaker button on an
- * idea, on the phase banner's instruction, and what it says when the device has no voice.
+ * idea, on the phase banner's instruction, on the join page's "is this you?" and on a project's
+ * step, and what it says when the device has no voice.
  *
  * Headless Chromium has no speech engine: `speechSynthesis` gives no voices, ever. So the no-voice
  * path runs for real, and for the speaking path a recording `speechSynthesis` is installed before
@@ -11,7 +12,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Me } from '../../shared/api';
-import { addIdea } from '../../shared/board';
+import { addIdea, addStep, createProject, setMeta } from '../../shared/board';
 import type { ReadingCorrection, ReadingsAnswer } from '../../shared/reading';
 import { ApiClient, expectOk } from '../helpers/api-client';
 import { boardFlows, browserAvailable, checkA11y, describeViolations, screenshot, useBrowserSuite, type AppLocale, type Person } from '../helpers/browser';
@@ -188,6 +189,38 @@ describe.skipIf(!browserAvailable())('read aloud', () => {
     expect(log.spoken.map((spoken) => spoken.text)).toEqual(['まどを あける', expect.stringMatching(asKana(t('phase.banner.collect')))]);
     expect(log.spoken.map((spoken) => spoken.rate)).toEqual([1, 1]);
     expect(log.cancels).toBe(1);
+  });
+
+  it("says a name card's name by its own kana on the join page, and reads a project's step", { timeout: 60_000 }, async () => {
+    const t = boardFlows('ja').t;
+    const board = await suite.api.createBoard('なまえのボード', { allowGuests: true });
+    expectOk(await suite.api.post('/api/participants', { displayName: '上村 健', reading: 'かみむら けん', avatar: '🌻' }));
+    const staff = connectBoard(suite.server.url, board.id, (await suite.api.boardToken(board.id)).token);
+    clients.push(staff);
+    await staff.synced;
+    const ken = await suite.person();
+    await ken.context.addInitScript(installRecordingEngine, [{ name: 'Fake Kyoko', lang: 'ja-JP' }]);
+
+    await ken.page.goto(`/join/${board.joinCode!}`);
+    await ken.page.getByRole('button', { name: '上村 健 かみむら けん' }).click();
+    const confirm = ken.page.getByRole('heading', { name: t('join.confirm', { name: '上村 健' }), exact: true }).locator('..');
+    await confirm.getByRole('button', { name: t('speech.read'), exact: true }).click();
+    await ken.page.waitForFunction(() => (window as unknown as { speechLog: EngineLog }).speechLog.spoken.length === 1);
+    expect((await engineLog(ken.page)).spoken[0]).toMatchObject({ text: t('join.confirm', { name: 'かみむら けん' }), lang: 'ja-JP' });
+    await ken.page.getByRole('button', { name: t('join.enter'), exact: true }).click();
+    await ken.page.waitForURL('**/b/*');
+
+    addIdea(staff.doc, { id: 'idea-boxes', text: '箱を そろえる', authorId: 'staff' });
+    createProject(staff.doc, { id: 'project-boxes', ideaId: 'idea-boxes', title: '箱の たな' });
+    addStep(staff.doc, 'project-boxes', { id: 'step-ask', text: '上村さんに 聞く' });
+    setMeta(staff.doc, { phase: 'projects' });
+    await boardFlows('ja').showView(ken.page, 'projects');
+    const step = ken.page.getByRole('article', { name: '箱の たな' }).getByRole('listitem').filter({ hasText: '上村さんに 聞く' });
+    await step.getByRole('button', { name: t('speech.read'), exact: true }).click();
+    await ken.page.waitForFunction(() => (window as unknown as { speechLog: EngineLog }).speechLog.spoken.length === 2);
+    const said = (await engineLog(ken.page)).spoken[1]!;
+    expect(said.text).toMatch(/^かみむらさんに [\p{Script=Hiragana}]+$/u);
+    expect(ken.pageErrors).toEqual([]);
   });
 
   it('reads an English instruction in English', { timeout: 60_000 }, async () => {
