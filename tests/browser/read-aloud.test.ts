@@ -140,6 +140,7 @@ describe.skipIf(!browserAvailable())('read aloud', () => {
     await composer.getByRole('button', { name: t('speech.read'), exact: true }).click();
     await composer.getByTestId('speech-problem').getByText(t('speech.noJapaneseVoice'), { exact: true }).waitFor();
     await composer.locator('[data-testid="speech-status"][role="status"]').getByText(t('speech.noJapaneseVoice'), { exact: true }).waitFor();
+    await screenshot(hana.page, 'read-aloud-composer');
     expect(hana.pageErrors).toEqual([]);
   });
 
@@ -218,6 +219,7 @@ describe.skipIf(!browserAvailable())('read aloud', () => {
     const step = ken.page.getByRole('article', { name: '箱の たな' }).getByRole('listitem').filter({ hasText: '上村さんに 聞く' });
     await step.getByRole('button', { name: t('speech.read'), exact: true }).click();
     await ken.page.waitForFunction(() => (window as unknown as { speechLog: EngineLog }).speechLog.spoken.length === 2);
+    await screenshot(ken.page, 'read-aloud-project-step');
     const said = (await engineLog(ken.page)).spoken[1]!;
     expect(said.text).toMatch(/^かみむらさんに [\p{Script=Hiragana}]+$/u);
     expect(ken.pageErrors).toEqual([]);
