@@ -304,16 +304,21 @@ describe.skipIf(!browserAvailable())('[issue 12] axe on every page, in every dis
         await page.getByRole('button', { name: t('join.enter'), exact: true }).click();
         await page.waitForURL('**/b/*');
         await waitUntilLive(page);
+        await page.locator('.idea-list').first().scrollIntoViewIfNeeded();
         const text = page.locator(`[id="${await page.getByRole('article', { name: IDEAS.map.text, exact: true }).getAttribute('aria-labelledby')}"]`);
         await text.locator('ruby').first().waitFor({ timeout: 5000 }).catch(() => undefined);
+        await page.evaluate(() => scrollTo({ top: 0 }));
         await look(page, `a11y-board-${size}-furigana-360x740`);
+        await text.evaluate((element) => element.closest('article')!.scrollIntoView({ block: 'start' }));
+        await look(page, `a11y-board-${size}-furigana-360x740-ideas`);
         await page.getByRole('button', { name: t('board.write'), exact: true }).click();
         await page.getByRole('dialog').getByLabel(t('composer.label'), { exact: true }).fill('ごみの日を大きく書いて入口にはる');
         await look(page, `a11y-composer-${size}-furigana-360x740`);
         await page.keyboard.press('Escape');
         await page.getByRole('dialog').waitFor({ state: 'hidden' });
         await showView(page, 'projects');
-        await page.getByRole('article', { name: PROJECT.title }).waitFor();
+        const project = page.getByRole('article', { name: PROJECT.title });
+        await project.evaluate((element) => element.scrollIntoView({ block: 'start' }));
         await look(page, `a11y-projects-${size}-furigana-360x740`);
       } finally {
         await context.close();
