@@ -1,7 +1,7 @@
 /**
  * [issue 12, item 3] Every action button has a pictogram beside its word, for a person who reads
- * the picture before the word: on the join page, the board, the projects view and the
- * facilitator's screen, each visible button (and disclosure summary) holds an SVG icon or a
+ * the picture before the word: on the join page, the board, the projects view, the
+ * facilitator's screen and the staff dashboard, each visible button (and disclosure summary) holds an SVG icon or a
  * picture, and one that shows no word still has an accessible name.
  */
 import type { Page } from 'playwright-core';
@@ -35,7 +35,7 @@ function buttonsWithoutPictogram(page: Page): Promise<string[]> {
 describe.skipIf(!browserAvailable())('[issue 12] a pictogram beside every button', () => {
   const suite = useBrowserSuite();
 
-  it('on the join page, the board, the projects view and the facilitator’s screen', { timeout: 90_000 }, async () => {
+  it('on the join page, the board, the projects view, the facilitator’s screen and the staff dashboard', { timeout: 90_000 }, async () => {
     const board = await suite.api.createBoard('えのボード', { voteBudget: 3 });
     expectOk(await suite.api.post('/api/participants', { displayName: 'あおい', reading: 'あおい', avatar: '🐶' }));
     const [staff, hana] = await Promise.all([suite.person({ viewport: LAPTOP }), suite.person({ viewport: PHONE })]);
@@ -92,6 +92,11 @@ describe.skipIf(!browserAvailable())('[issue 12] a pictogram beside every button
     expect(await buttonsWithoutPictogram(hana.page), 'projects view, a member').toEqual([]);
     await waitUntilLive(staff.page);
     expect(await buttonsWithoutPictogram(staff.page), 'facilitator, projects').toEqual([]);
+
+    // The staff dashboard: the boards, the roster with its name cards, the lockouts and the categories.
+    await staff.page.goto('/staff');
+    await staff.page.getByRole('button', { name: t('roster.edit.openNamed', { name: 'あおい' }), exact: true }).waitFor();
+    expect(await buttonsWithoutPictogram(staff.page), 'staff dashboard').toEqual([]);
     for (const someone of [hana, staff]) expect(someone.pageErrors).toEqual([]);
   });
 });
