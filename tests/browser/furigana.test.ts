@@ -15,7 +15,7 @@ import { addIdea } from '../../shared/board';
 import type { ReadingCorrection } from '../../shared/reading';
 import uiReadings from '../../client/src/i18n/ja.readings.json';
 import { expectOk } from '../helpers/api-client';
-import { boardFlows, browserAvailable, LAPTOP, useBrowserSuite, waitUntilLive } from '../helpers/browser';
+import { boardFlows, browserAvailable, checkA11y, describeViolations, LAPTOP, screenshot, useBrowserSuite, waitUntilLive } from '../helpers/browser';
 import { ADMIN } from '../helpers/server';
 import { connectBoard, type BoardClient } from '../helpers/yjs-client';
 
@@ -93,6 +93,9 @@ describe.skipIf(!browserAvailable())('furigana', () => {
     await expect.poll(() => rubies(write), SETTLES).toEqual(uiRubies(t('board.write')));
     // The ruby is for the eyes: the card is still named by its text, once.
     expect(await card(page, BOX).count()).toBe(1);
+    await screenshot(page, 'furigana-phone-board');
+    const violations = await checkA11y(page);
+    expect(violations, describeViolations(violations)).toEqual([]);
 
     await page.reload();
     await waitUntilLive(page);
@@ -130,6 +133,8 @@ describe.skipIf(!browserAvailable())('furigana', () => {
     const dialog = staff.page.getByTestId('reading-correction');
     const input = dialog.locator('form[data-surface="上村"] input');
     await expect.poll(() => input.inputValue(), SETTLES).toBe('うえむら');
+    const violations = await checkA11y(staff.page);
+    expect(violations, describeViolations(violations)).toEqual([]);
 
     // Latin letters are no reading: the server's reason is shown, and nothing is kept.
     await input.fill('kamimura');
@@ -145,6 +150,7 @@ describe.skipIf(!browserAvailable())('furigana', () => {
     await reader.reload();
     await waitUntilLive(reader);
     await expect.poll(() => rubies(ideaText(reader, NAME)), SETTLES).toEqual([['上村', 'かみむら'], ['山', 'やま']]);
+    await screenshot(staff.page, 'furigana-correction-dialog');
 
     // The projector: no session, its viewer token, the board's default (grade 1 since the test above).
     const { token } = expectOk(await suite.api.post<BoardToken>(`/api/boards/${id}/viewer-token`));
