@@ -5,7 +5,7 @@
  *
  * Nothing here clicks or fills: focus moves with Tab and Shift+Tab, controls work with Enter and
  * Space, menus close with Escape, words are typed. A control that answers by turning into another
- * (start → pause, hide → show) keeps the focus there, never on <body>.
+ * (pause → resume, clear → undo, hide → reveal) hands the focus to its successor, never to <body>.
  */
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
