@@ -5,7 +5,9 @@
  * writer's send to their arrival at every reader of the board, and the server's CPU is read at the
  * window's edges.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { ApiClient } from '../../tests/helpers/api-client';
 import { ClientPool, type ClientSpec } from './clients';
 import { createPostgresDatabase, startServer, type Contender, type StartedServer, type TeianDatabase } from './servers';
@@ -39,9 +41,16 @@ const sleepUntil = (at: number) => new Promise((resolve) => setTimeout(resolve, 
 /** How long after the last send a delivery may still arrive and count. */
 const DRAIN_MS = 1500;
 
-/** A fresh database for Teian (PostgreSQL when it is the contender), or none for the references. */
+/**
+ * A fresh database for Teian (PostgreSQL when it is the contender), or none for the references.
+ * PGlite gets a new data folder, as a facility runs it (`DATA_DIR`): `memory://` would hold the
+ * whole database in the server's memory, which no installation does.
+ */
 export async function freshDatabase(contender: Contender): Promise<TeianDatabase | null> {
-  if (contender === 'teian-pglite') return { dataDir: 'memory://', drop: async () => {} };
+  if (contender === 'teian-pglite') {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'teian-bench-'));
+    return { dataDir, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
+  }
   if (contender !== 'teian-postgres') return null;
   const url = process.env.BENCH_DATABASE_URL;
   if (!url) throw new Error('BENCH_DATABASE_URL is not set');

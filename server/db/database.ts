@@ -92,23 +92,32 @@ async function openPglite(dataDir: string): Promise<OpenDatabase> {
  * PGlite's initdb runs a second PostgreSQL and the initdb WASM module beside the first, and in one
  * process they leave about 500 MB resident for good (794 MB at the peak). So a new cluster is made
  * by a short-lived child process, which returns every byte when it exits; the relay then only opens
- * it.
+ * it. The child also runs the migrations: creating every table grows the WASM heap by some 50 MB,
+ * which a process never gives back either (docs/architecture.md, "PGlite's memory"). The relay's
+ * own migrate then finds nothing to do; it still runs for a folder an older Teian made.
  */
-const pgliteModule = pathToFileURL(createRequire(import.meta.url).resolve('@electric-sql/pglite')).href;
+const resolve = createRequire(import.meta.url).resolve;
+const childModules = {
+  pglite: pathToFileURL(resolve('@electric-sql/pglite')).href,
+  drizzle: pathToFileURL(resolve('drizzle-orm/pglite')).href,
+  migrator: pathToFileURL(resolve('drizzle-orm/pglite/migrator')).href,
+};
 
-/** Runs `new PGlite(dataDir)` in a child process, then dumps the cluster to `dumpTo` if given. */
+/** Makes a migrated cluster in `dataDir` in a child process, and dumps it to `dumpTo` if given. */
 async function initdbInChild(dataDir: string | undefined, dumpTo?: string): Promise<void> {
   const script = `
-    import { PGlite } from ${JSON.stringify(pgliteModule)};
+    import { PGlite } from ${JSON.stringify(childModules.pglite)};
+    import { drizzle } from ${JSON.stringify(childModules.drizzle)};
+    import { migrate } from ${JSON.stringify(childModules.migrator)};
     import { writeFileSync } from 'node:fs';
-    const [dataDir, dumpTo, params] = JSON.parse(process.argv[1]);
+    const [dataDir, dumpTo, params, migrationsFolder] = JSON.parse(process.argv[1]);
     const db = new PGlite(dataDir ?? undefined, { startParams: [...PGlite.defaultStartParams, ...params] });
     await db.waitReady;
+    await migrate(drizzle(db), { migrationsFolder });
     if (dumpTo) writeFileSync(dumpTo, new Uint8Array(await (await db.dumpDataDir('none')).arrayBuffer()));
     await db.close();`;
-  await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script, JSON.stringify([dataDir ?? null, dumpTo ?? null, PGLITE_SETTINGS])], {
-    maxBuffer: 1024 * 1024,
-  });
+  const args = JSON.stringify([dataDir ?? null, dumpTo ?? null, PGLITE_SETTINGS, migrationsFolder]);
+  await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script, args], { maxBuffer: 1024 * 1024 });
 }
 
 let emptyClusterTar: Promise<Blob> | undefined;
