@@ -16,6 +16,11 @@ class Announcer {
   say(text: string): void {
     this.#text = text === this.#text ? `${text}\u00a0` : text;
   }
+
+  /** Leaving a board: the next one does not open with the last one's words. */
+  clear(): void {
+    this.#text = '';
+  }
 }
 
 export const announcer = new Announcer();
