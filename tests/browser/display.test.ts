@@ -52,6 +52,25 @@ async function sidewaysOverflow(page: Page): Promise<string | null> {
 }
 
 /**
+ * Parts past the screen's side that sideways scrolling would not reach either: in a fixed bar or a
+ * dialog. Exempt: what sits in a row that scrolls sideways on purpose (the composer's category tiles),
+ * and the visually-hidden copies for screen readers.
+ */
+async function pastTheSide(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.body.querySelectorAll<HTMLElement>('*')]
+      .filter((el) => {
+        const box = el.getBoundingClientRect();
+        if (box.width === 0 || box.height === 0 || el.closest('.visually-hidden, .visually-hidden-on-phone, [hidden]')) return false;
+        if (box.right <= innerWidth + 1 && box.left >= -1) return false;
+        for (let up = el.parentElement; up; up = up.parentElement) if (['auto', 'scroll'].includes(getComputedStyle(up).overflowX)) return false;
+        return ![...el.children].some((child) => child.getBoundingClientRect().right > innerWidth + 1);
+      })
+      .map((el) => el.outerHTML.slice(0, 120)),
+  );
+}
+
+/**
  * Text cut off by its box: an element that hides its overflow while its content is larger. Exempt:
  * the visually-hidden copies for screen readers (meant to be 1 px), and a long idea or title
  * clamped to a few lines on purpose (`line-clamp`: the idea's "read all" and the join page show
@@ -237,6 +256,7 @@ describe.skipIf(!browserAvailable())('[issue 12] seeing and moving', () => {
       await page.locator('ruby').first().waitFor();
       await screenshot(page, `display-board-ja-200-${size}`);
       expect(await sidewaysOverflow(page)).toBeNull();
+      expect(await pastTheSide(page)).toEqual([]);
       expect(await clippedText(page)).toEqual([]);
       // The fixed bars leave most of the screen to the ideas.
       const fixedHeight = await page.evaluate(() =>
@@ -259,6 +279,7 @@ describe.skipIf(!browserAvailable())('[issue 12] seeing and moving', () => {
       }
       await screenshot(page, `display-composer-ja-200-${size}`);
       expect(await sidewaysOverflow(page)).toBeNull();
+      expect(await pastTheSide(page)).toEqual([]);
       await composer.getByRole('button', { name: t('composer.post'), exact: true }).click();
       await page.getByRole('article', { name: '大きな文字でも書ける', exact: true }).waitFor();
 
@@ -266,6 +287,8 @@ describe.skipIf(!browserAvailable())('[issue 12] seeing and moving', () => {
       await page.getByText(PROJECT.steps[0]!.text, { exact: true }).first().waitFor();
       await screenshot(page, `display-projects-ja-200-${size}`);
       expect(await sidewaysOverflow(page)).toBeNull();
+      // The bar's "posted" message, with its buttons, included.
+      expect(await pastTheSide(page)).toEqual([]);
       expect(await clippedText(page)).toEqual([]);
       expect(hana.pageErrors).toEqual([]);
     });
