@@ -178,6 +178,7 @@ describe.skipIf(!browserAvailable())('[issue 12] axe on every page, in every dis
       // The newest idea: the list draws only the rows in view, and it comes first.
       const idea = page.getByRole('article', { name: IDEAS.map.text, exact: true });
       // At 200% the header and the phase's banner can fill the first screen: scroll to the list.
+      await page.locator('[data-testid="phase-banner"][data-phase="collect"]').waitFor();
       await page.locator('.idea-list').first().scrollIntoViewIfNeeded();
       await idea.waitFor();
       if (variant.furigana === 'all' && variant.locale === 'ja') {
@@ -206,6 +207,7 @@ describe.skipIf(!browserAvailable())('[issue 12] axe on every page, in every dis
       await composer.waitFor({ state: 'hidden' });
 
       await phase('vote');
+      await page.locator('[data-testid="phase-banner"][data-phase="vote"]').waitFor();
       await page.getByTestId('dots-left').waitFor();
       await axe(page, 'board, voting');
 
