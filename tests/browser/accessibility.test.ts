@@ -147,9 +147,7 @@ describe.skipIf(!browserAvailable())('[issue 12] axe on every page, in every dis
     /** What axe found, page by page; one assertion at the end, so a run lists every page's findings. */
     const found: string[] = [];
     async function axe(page: Page, where: string): Promise<void> {
-      const started = performance.now();
       const violations = await checkAllRules(page, { enhancedContrast: variant.contrast === 'high' });
-      if (process.env.H7_TIMING) console.log(`${variant.name} / ${where}: axe ${Math.round(performance.now() - started)} ms`);
       if (violations.length) found.push(`${where}:\n${describeViolations(violations)}`);
     }
     /** A new device of `viewport`'s size, or the phone's in a phone variant unless `keepSize`. */
