@@ -246,8 +246,9 @@ describe.skipIf(!browserAvailable())('[issue 12] seeing and moving', () => {
       const guest = await suite.person({ viewport });
       await keepDisplay(guest.context, kept);
       await guest.page.goto(`/join/${board.joinCode}`);
-      // The join page is a chunk of its own, first fetched here by a cold renderer on a loaded machine.
-      await guest.page.getByLabel(t('join.guestLabel'), { exact: true }).waitFor({ timeout: 30_000 });
+      // The field itself, not by its label: with furigana on, the label's accessible name has now and
+      // then (one run in four) not been 「あなたの名前」 alone (reported, Ruby.svelte's).
+      await guest.page.locator('main input:not([type="hidden"])').first().waitFor();
       await screenshot(guest.page, `display-join-ja-200-${size}`);
       expect(await sidewaysOverflow(guest.page)).toBeNull();
       expect(await clippedText(guest.page)).toEqual([]);
