@@ -2,8 +2,9 @@
  * How each text on the page is read, for furigana and for read-aloud (docs/furigana.md).
  *
  * The app's own words come with their readings from the message files (i18n/ja.readings.json,
- * checked by scripts/ui-readings.ts); everything else (ideas, steps, names, and messages with a
- * number in them) is asked of the server's analyser, a batch at a time, and kept for the visit. A
+ * written by scripts/ui-readings.ts; a message with a number in it is read from its template, see
+ * lib/marked-readings.ts); everything else (ideas, steps, names, and messages with a name in them) is
+ * asked of the server's analyser, a batch at a time, and kept for the visit. A
  * text not read yet, or that could not be read (offline, the analyser busy), shows without
  * furigana; nothing waits for it.
  *
@@ -11,6 +12,7 @@
  * const segments = readings.of('箱に貼る'); // undefined at first, then (reactively) the segments
  */
 import { SvelteMap } from 'svelte/reactivity';
+import type { UiWords } from './marked-readings';
 import { hasKanji, READING_TEXTS_MAX, READING_TOTAL_MAX, type GradeOf, type ReadingSegment, type ReadingsAnswer } from '../../../shared/reading';
 
 /** Where texts are read: a session's `/api/readings`, or a board's with its token (the projector). */
@@ -33,6 +35,7 @@ class Readings {
   #flushScheduled = false;
   #source = DEFAULT_SOURCE;
   #uiWords: Promise<void> | undefined;
+  #files: UiWords | undefined;
 
   /** The segments of a text once known; asks for them otherwise. Reactive. */
   of(text: string): readonly ReadingSegment[] | undefined {
@@ -52,7 +55,7 @@ class Readings {
   async load(text: string): Promise<void> {
     if (this.#known.has(text) || !hasKanji(text)) return;
     await this.#loadUiWords();
-    if (this.#known.has(text)) return;
+    if (this.#known.has(text) || this.#fillFromFiles(text)) return;
     this.#failedAt.delete(text);
     this.#ask(text);
     await new Promise<void>((resolve) => {
@@ -85,7 +88,7 @@ class Readings {
   async #flush(): Promise<void> {
     this.#flushScheduled = false;
     await this.#loadUiWords();
-    const texts = [...this.#queued].filter((text) => !this.#known.has(text));
+    const texts = [...this.#queued].filter((text) => !this.#known.has(text) && !this.#fillFromFiles(text));
     this.#queued.clear();
     for (const batch of batches(texts)) void this.#request(batch);
   }
@@ -116,17 +119,23 @@ class Readings {
 
   // The app's own words are read from the message files, fetched the first time furigana is asked for.
   #loadUiWords(): Promise<void> {
-    this.#uiWords ??= import('../i18n/ja.readings.json').then(
-      (module) => {
-        for (const [text, marked] of Object.entries(module.default as Record<string, string>)) {
-          if (!this.#known.has(text)) this.#known.set(text, parseMarked(marked));
-        }
+    this.#uiWords ??= Promise.all([import('../i18n/ja.readings.json'), import('./marked-readings')]).then(
+      ([file, { uiWords }]) => {
+        this.#files = uiWords(file.default as Record<string, string>);
+        for (const [text, segments] of this.#files.exact) if (!this.#known.has(text)) this.#known.set(text, segments);
       },
       () => {
         this.#uiWords = undefined;
       },
     );
     return this.#uiWords;
+  }
+
+  /** A UI word from the message files (again, after `forget`), or one with its values in (あと 2 票) from its template. */
+  #fillFromFiles(text: string): boolean {
+    const segments = this.#files?.exact.get(text) ?? this.#files?.templated(text);
+    if (segments) this.#known.set(text, segments);
+    return segments !== undefined;
   }
 }
 
@@ -144,21 +153,6 @@ function* batches(texts: string[]): Generator<string[]> {
     length += text.length;
   }
   if (batch.length) yield batch;
-}
-
-/**
- * The message files' compact form: `{漢字|かんじ}` over the kanji, plain text between.
- *
- * @example parseMarked('{箱|はこ}に{貼|は}る') // → 箱[はこ] に 貼[は] る
- */
-export function parseMarked(marked: string): ReadingSegment[] {
-  const segments: ReadingSegment[] = [];
-  for (const part of marked.split(/(\{[^{}|]+\|[^{}|]+\})/u)) {
-    if (!part) continue;
-    const ruby = /^\{([^{}|]+)\|([^{}|]+)\}$/u.exec(part);
-    segments.push(ruby ? { text: ruby[1]!, reading: ruby[2]! } : { text: part });
-  }
-  return segments;
 }
 
 export const readings = new Readings();
