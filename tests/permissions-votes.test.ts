@@ -146,7 +146,7 @@ describe('[spec 6] write thanks/<actor>', () => {
   });
 });
 
-describe('[spec 6] meta (phase, timer, budget, votesHidden)', () => {
+describe('[spec 6] meta (phase, timer, budget, votesHidden, furigana)', () => {
   const setTimer = (doc: Y.Doc, endsAt: number) =>
     doc.transact(() => {
       const timer = boardRoots(doc).meta.get('timer') as Y.Map<unknown>;
@@ -167,11 +167,14 @@ describe('[spec 6] meta (phase, timer, budget, votesHidden)', () => {
       (view) => view.raw.meta.timer?.endsAt === 1_900_000_000_000);
     await scene.refused(ken, 'ken renames the board', 'meta.staff', (doc) => setMeta(doc, { title: 'けんのボード' }),
       (view) => view.raw.meta.title === 'けんのボード');
+    // The board's furigana is everybody's default (issue 12): one participant's choice stays on their device.
+    await scene.refused(aoi, "aoi turns on the board's furigana", 'meta.staff', (doc) => setMeta(doc, { furigana: 'all' }),
+      (view) => view.raw.meta.furigana === 'all');
   });
 
   it('staff: yes', async () => {
     const scene = await scenes.open({ voteBudget: 3 });
-    await scene.staffSets({ phase: 'vote', voteBudget: 5, votesHidden: true });
+    await scene.staffSets({ phase: 'vote', voteBudget: 5, votesHidden: true, furigana: 'grade-2' });
     await scene.allowed(scene.staff, 'staff set the timer', (doc) => setTimer(doc, 1_900_000_000_000),
       (view) => view.board.meta.timer.endsAt === 1_900_000_000_000 && view.board.meta.timer.label === '休憩');
   });

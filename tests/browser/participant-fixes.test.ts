@@ -175,13 +175,13 @@ describe.skipIf(!browserAvailable())("the participant's board, as a new user fin
     await hana.page.keyboard.press('Escape');
     expect(await count.getAttribute('aria-expanded')).toBe('false');
 
-    // The language is one small button that opens the two choices; choosing one closes them.
-    const languages = button(hana.page, t('lang.label'));
-    await languages.click();
+    // The language is in the display menu, one small button that opens it; Escape closes it.
+    await button(hana.page, t('display.menu')).click();
     await hana.page.getByRole('button', { name: 'English', exact: true }).click();
     await hana.page.getByRole('button', { name: 'Write an idea' }).waitFor();
+    await hana.page.keyboard.press('Escape');
     expect(await hana.page.getByRole('button', { name: 'English', exact: true }).isVisible()).toBe(false);
-    await hana.page.getByRole('button', { name: 'Language', exact: true }).focus();
+    await hana.page.getByRole('button', { name: 'Display', exact: true }).focus();
     await expectNoViolations(hana.page);
     await screenshot(hana.page, 'fixes-header-en-360x740');
 
