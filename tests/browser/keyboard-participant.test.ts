@@ -11,7 +11,7 @@
  */
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { addStep, boardRoots, createProject, setMeta } from '../../shared/board';
+import { addIdea, addStep, boardRoots, createProject, setMeta } from '../../shared/board';
 import { expectOk } from '../helpers/api-client';
 import { boardFlows, browserAvailable, LAPTOP, PHONE, useBrowserSuite, waitUntilLive } from '../helpers/browser';
 import { focusIsKept, isFocused, tabTo } from '../helpers/keyboard';
@@ -167,6 +167,45 @@ describe.skipIf(!browserAvailable())('participant tasks with the keyboard only',
       expect(await isFocused(step)).toBe(true);
 
       for (const someone of [hana, ken]) expect(someone.pageErrors).toEqual([]);
+    } finally {
+      staff.close();
+    }
+  });
+
+  it('never leaves the focused control, even in part, under a phone\'s fixed action bar (WCAG 2.4.11)', { timeout: 120_000 }, async () => {
+    const board = await suite.api.createBoard('キーボードのスクロール', { voteBudget: 3, allowGuests: true });
+    const staffId = expectOk(await suite.api.get<{ actorId: string }>('/api/me')).actorId;
+    const staff = connectBoard(suite.server.url, board.id, (await suite.api.boardToken(board.id)).token);
+    try {
+      await staff.synced;
+      const start = Date.now() - 60_000;
+      for (let index = 0; index < 6; index++) {
+        addIdea(staff.doc, { id: `idea-${index}`, text: `たなの ${index + 1}だんめを 片づける`, authorId: staffId, createdAt: start + index * 1000 });
+      }
+      setMeta(staff.doc, { phase: 'vote' });
+      const ken = await suite.person({ viewport: PHONE });
+      await boardFlows('ja').guestJoins(ken.page, board.joinCode!, 'けん');
+      // Newest first: the sixth is the top card.
+      await card(ken.page, 'たなの 6だんめを 片づける').waitFor();
+
+      // Every stop of forty Tabs down the board: the focused control must end above the bar.
+      const hidden: string[] = [];
+      for (let stop = 0; stop < 40; stop++) {
+        await ken.page.keyboard.press('Tab');
+        const seen = await ken.page.evaluate(() => {
+          const focused = document.activeElement;
+          const bar = document.querySelector('.action-bar');
+          if (!(focused instanceof HTMLElement) || !bar || bar.contains(focused)) return null;
+          const { top, bottom } = focused.getBoundingClientRect();
+          const barTop = bar.getBoundingClientRect().top;
+          // A region taller than the space above the bar (the list itself) cannot be wholly shown.
+          if (bottom - top > barTop) return null;
+          return { name: focused.getAttribute('aria-label') ?? focused.textContent?.trim().slice(0, 30) ?? '', under: bottom > barTop };
+        });
+        // Before the fix, a card's buttons stopped half under the bar (753–802 px, the bar at 776).
+        if (seen?.under) hidden.push(`${stop}: ${seen.name}`);
+      }
+      expect(hidden).toEqual([]);
     } finally {
       staff.close();
     }

@@ -279,7 +279,9 @@ export function boardFlows(locale: AppLocale) {
     /** A guest joins through the QR code's link, `/join/<code>`, by typing a name. */
     async guestJoins(page: Page, code: string, name: string): Promise<void> {
       await page.goto(`/join/${code}`);
-      await page.getByLabel(t('join.guestLabel'), { exact: true }).fill(name);
+      // By role, whose name is the accessible one: with furigana on, getByLabel also reads the
+      // label's ruby (aria-hidden beside a hidden plain copy), which a screen reader does not.
+      await page.getByRole('textbox', { name: t('join.guestLabel'), exact: true }).fill(name);
       await page.getByRole('button', { name: t('join.guestSubmit'), exact: true }).click();
       await page.waitForURL('**/b/*');
       await waitUntilLive(page);
@@ -288,7 +290,7 @@ export function boardFlows(locale: AppLocale) {
     async postIdea(page: Page, text: string, options: { category?: string; anonymous?: boolean } = {}): Promise<void> {
       await page.getByRole('button', { name: t('board.write'), exact: true }).click();
       const composer = page.getByRole('dialog');
-      await composer.getByLabel(t('composer.label'), { exact: true }).fill(text);
+      await composer.getByRole('textbox', { name: t('composer.label'), exact: true }).fill(text);
       if (options.category) await composer.getByRole('radio', { name: options.category, exact: true }).check();
       if (options.anonymous) await composer.getByLabel(t('composer.anonymous'), { exact: true }).check();
       await composer.getByRole('button', { name: t('composer.post'), exact: true }).click();
