@@ -299,6 +299,23 @@ describe.skipIf(!browserAvailable())('[issue 12] seeing and moving', () => {
     });
   });
 
+  it('a system that asks for more contrast gets the high-contrast theme until the menu chooses otherwise', { timeout: 60_000 }, async () => {
+    const board = await suite.api.createBoard('くっきりのボード');
+    const guest = await suite.person({ viewport: PHONE_360 });
+    await guest.page.emulateMedia({ contrast: 'more' });
+    await guest.page.goto(`/join/${board.joinCode}`);
+    const root = guest.page.locator('html');
+    await displayButton(guest.page).waitFor();
+    expect(await root.getAttribute('data-contrast')).toBe('high');
+    await displayButton(guest.page).click();
+    const contrast = guest.page.getByRole('group', { name: t('display.contrast'), exact: true });
+    await contrast.getByRole('radio', { name: t('display.contrast.standard'), exact: true }).check();
+    expect(await root.getAttribute('data-contrast')).toBeNull();
+    await guest.page.reload();
+    await displayButton(guest.page).waitFor();
+    expect(await root.getAttribute('data-contrast')).toBeNull();
+  });
+
   it('every participant target is at least 44 × 44 px: join page, board, composer, projects (100% and 200%)', { timeout: 120_000 }, async () => {
     const { board, staff } = await scene('さわりやすさのボード', 'vote');
     for (const kept of [{}, { 'teian.textSize': '2' }] as Record<string, string>[]) {

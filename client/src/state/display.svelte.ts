@@ -36,10 +36,17 @@ class DisplayState {
   /** The open board's default, set by BoardView from `meta.furigana`; none off a board. */
   #boardFurigana = $state<FuriganaLevel>('none');
   #textSize = $state<TextSize>(kept(DISPLAY_KEYS.textSize, TEXT_SIZES, 1));
-  #contrast = $state<Contrast>(kept(DISPLAY_KEYS.contrast, CONTRASTS, 'standard'));
+  /** The device's own choice; null follows the system's `prefers-contrast: more`. */
+  #contrast = $state<Contrast | null>(kept(DISPLAY_KEYS.contrast, CONTRASTS, null));
+  #systemContrast = matchMedia('(prefers-contrast: more)');
+  #systemHigh = $state(this.#systemContrast.matches);
   #speechRate = $state<SpeechRate>(kept(DISPLAY_KEYS.speechRate, SPEECH_RATES, 1));
 
   constructor() {
+    this.#systemContrast.addEventListener('change', (event) => {
+      this.#systemHigh = event.matches;
+      this.#apply();
+    });
     this.#apply();
   }
 
@@ -79,7 +86,7 @@ class DisplayState {
   }
 
   get contrast(): Contrast {
-    return this.#contrast;
+    return this.#contrast ?? (this.#systemHigh ? 'high' : 'standard');
   }
 
   setContrast(contrast: Contrast): void {
@@ -102,7 +109,7 @@ class DisplayState {
     const root = document.documentElement;
     root.style.setProperty('--text-scale', String(this.#textSize));
     root.dataset.textSize = String(this.#textSize);
-    if (this.#contrast === 'high') root.dataset.contrast = 'high';
+    if (this.contrast === 'high') root.dataset.contrast = 'high';
     else delete root.dataset.contrast;
   }
 }
