@@ -1,7 +1,8 @@
 /**
  * [issue 12, item 5] Staff tasks with the keyboard alone: signing in, creating a board, adding a
  * name card to the roster, opening a participant's report, changing the phase, starting and
- * pausing (and clearing) the timer, hiding the votes, opening an idea’s history and taking a snapshot.
+ * pausing (and clearing) the timer, hiding the votes, opening an idea’s history, taking a snapshot
+ * and merging two ideas.
  *
  * Nothing here clicks or fills: focus moves with Tab and Shift+Tab, controls work with Enter and
  * Space, menus close with Escape, words are typed. A control that answers by turning into another
@@ -10,7 +11,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { Me } from '../../shared/api';
-import { addIdea } from '../../shared/board';
+import { addIdea, boardRoots } from '../../shared/board';
 import { ApiClient } from '../helpers/api-client';
 import { boardFlows, browserAvailable, LAPTOP, useBrowserSuite, waitUntilLive } from '../helpers/browser';
 import { focusIsKept, isFocused, tabTo } from '../helpers/keyboard';
@@ -30,13 +31,26 @@ describe.skipIf(!browserAvailable())('staff tasks with the keyboard only', () =>
     await page.keyboard.type(text);
   }
 
-  it('signs in, creates a board, adds a name card and opens its report', { timeout: 120_000 }, async () => {
-    const { page, pageErrors } = await suite.person({ viewport: LAPTOP });
+  /** Staff's sign-in page, by keyboard, to the staff page. */
+  async function signIn(page: Page) {
     await page.goto('/staff/login');
     await typeInto(page, page.getByLabel(t('staffLogin.login'), { exact: true }), ADMIN.login);
     await typeInto(page, page.getByLabel(t('staffLogin.password'), { exact: true }), ADMIN.password);
     await page.keyboard.press('Enter');
     await page.waitForURL('**/staff');
+  }
+
+  /** From the staff page to a board's screen, by keyboard. */
+  async function openBoard(page: Page, title: string) {
+    await tabTo(page, link(page, t('staff.openNamed', { title })), { max: 120 });
+    await page.keyboard.press('Enter');
+    await page.waitForURL('**/b/*');
+    await waitUntilLive(page);
+  }
+
+  it('signs in, creates a board, adds a name card and opens its report', { timeout: 120_000 }, async () => {
+    const { page, pageErrors } = await suite.person({ viewport: LAPTOP });
+    await signIn(page);
 
     await typeInto(page, page.getByLabel(t('staff.create.boardTitle'), { exact: true }), 'キーボードで作ったボード');
     await page.keyboard.press('Enter');
@@ -71,15 +85,8 @@ describe.skipIf(!browserAvailable())('staff tasks with the keyboard only', () =>
       addIdea(aoiClient.doc, { id: 'idea-keys', text: 'かぎを かける', authorId: aoi.actorId });
 
       const { page, pageErrors } = await suite.person({ viewport: LAPTOP });
-      await page.goto('/staff/login');
-      await typeInto(page, page.getByLabel(t('staffLogin.login'), { exact: true }), ADMIN.login);
-      await typeInto(page, page.getByLabel(t('staffLogin.password'), { exact: true }), ADMIN.password);
-      await page.keyboard.press('Enter');
-      await page.waitForURL('**/staff');
-      await tabTo(page, link(page, t('staff.openNamed', { title: 'キーボードの会' })), { max: 120 });
-      await page.keyboard.press('Enter');
-      await page.waitForURL('**/b/*');
-      await waitUntilLive(page);
+      await signIn(page);
+      await openBoard(page, 'キーボードの会');
 
       // The phase: forward needs no question.
       const phases = page.getByRole('group', { name: t('meeting.phase'), exact: true });
@@ -133,6 +140,41 @@ describe.skipIf(!browserAvailable())('staff tasks with the keyboard only', () =>
       await page.keyboard.press('Enter');
       await page.getByTestId('taken').getByText(t('history.taken', { label: '会の前' }), { exact: true }).waitFor();
       await focusIsKept(page);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      aoiClient.close();
+    }
+  });
+
+  it('merges two ideas from a card\'s staff menu', { timeout: 120_000 }, async () => {
+    const board = await suite.api.createBoard('キーボードの整理', { voteBudget: 3, allowGuests: true });
+    const aoiApi = new ApiClient(suite.server.url);
+    const aoi: Me = await aoiApi.joinAsGuest(board.joinCode!, 'あおい');
+    const aoiClient = connectBoard(suite.server.url, board.id, (await aoiApi.boardToken(board.id)).token);
+    try {
+      await aoiClient.synced;
+      addIdea(aoiClient.doc, { id: 'idea-paint', text: '箱に色をつける', authorId: aoi.actorId, createdAt: Date.now() - 2000 });
+      addIdea(aoiClient.doc, { id: 'idea-sort', text: '箱の色を分ける', authorId: aoi.actorId, createdAt: Date.now() - 1000 });
+
+      const { page, pageErrors } = await suite.person({ viewport: LAPTOP });
+      await signIn(page);
+      await openBoard(page, 'キーボードの整理');
+
+      // Merge from the card's staff menu: the dialog lists the other ideas, one is chosen with Enter.
+      const duplicate = page.getByRole('article', { name: '箱の色を分ける', exact: true });
+      await tabTo(page, button(duplicate.getByTestId('staff-menu'), t('tidy.menu')));
+      await page.keyboard.press('Enter');
+      await tabTo(page, button(duplicate.getByTestId('staff-menu'), t('tidy.merge')));
+      await page.keyboard.press('Enter');
+      const mergeDialog = page.getByTestId('merge-dialog');
+      await tabTo(page, mergeDialog.getByRole('button', { name: /箱に色をつける/ }));
+      await page.keyboard.press('Enter');
+      await page.getByText(t('tidy.merged'), { exact: true }).waitFor();
+      // Known gap (docs/accessibility.md, "Known problems"): the merged card leaves the list with the
+      // menu button the dialog gave focus back to, so focus falls to <body> here and the next Tab
+      // starts from the top of the page. The merge itself is done by keyboard.
+      await expect.poll(() => boardRoots(aoiClient.doc).ideas.get('idea-sort')?.get('mergedInto')).toBe('idea-paint');
+
       expect(pageErrors).toEqual([]);
     } finally {
       aoiClient.close();
