@@ -443,7 +443,7 @@ describe('[issue 8] the relay under a websocket fuzz', () => {
     expect(Object.values(server.boards).map((board) => board.disconnects), 'the stock clients kept their sockets').toEqual([0, 0]);
   });
 
-  it('takes floods and slow readers at the default message rate: throttled, then closed (4529, 4508), while others keep working', { timeout: 90_000 }, async () => {
+  it('takes floods and slow readers at the default message rate: throttled, then closed (4529, 4508), while others keep working', { timeout: 150_000 }, async () => {
     const started = performance.now();
     const { relay, document } = flood.boards;
     const bounds = await memoryBounds(flood, HEADROOM);
@@ -494,7 +494,9 @@ describe('[issue 8] the relay under a websocket fuzz', () => {
     // While both go on, the stock clients still converge and the server answers.
     const during = await checkServer(flood, 'during-floods', bounds);
 
-    const floodCloses = await Promise.all(floods.map(({ socket }) => withTimeout(socket.closed, 20_000, 'a flood was not closed')));
+    // A bound for liveness only, not speed: on a crowded CI machine reading 20,000 messages behind the
+    // other tests' load took over 20 s once (the codes and counts below are what this test checks).
+    const floodCloses = await Promise.all(floods.map(({ socket }) => withTimeout(socket.closed, 45_000, 'a flood was not closed')));
     const floodHandled = floods.map(({ handled }) => handled());
     const slowCloses = await Promise.all(
       slowReaders.map(async ({ socket, stop }) => {
