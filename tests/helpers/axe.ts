@@ -12,6 +12,7 @@ import path from 'node:path';
 import type { Result } from 'axe-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { FuriganaLevel } from '../../shared/reading';
+import { animationsEnded } from './browser';
 
 const AXE_PATH = path.resolve(import.meta.dirname, '../../node_modules/axe-core/axe.min.js');
 
@@ -54,15 +55,7 @@ export interface RuleChoice {
  * included, on the page once its animations have ended.
  */
 export async function checkAllRules(page: Page, { enhancedContrast = false }: RuleChoice = {}): Promise<Result[]> {
-  // A fade-in caught half-way has the contrast of neither end.
-  await page.evaluate(() =>
-    Promise.all(
-      document
-        .getAnimations()
-        .filter((animation) => animation.effect?.getComputedTiming().endTime !== Infinity)
-        .map((animation) => animation.finished.catch(() => undefined)),
-    ),
-  );
+  await animationsEnded(page);
   // Evaluated, not added as a <script>: the app's CSP refuses inline scripts, as it should.
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(await readFile(AXE_PATH, 'utf8'));
   return page.evaluate(async (withEnhancedContrast) => {

@@ -211,9 +211,8 @@ const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
  */
 const EXTRA_RULES = ['region'];
 
-/** axe-core's WCAG 2.x A and AA rules, and `EXTRA_RULES`, on the page as it is now; returns the violations. */
-export async function checkA11y(page: Page): Promise<Result[]> {
-  // A fade-in caught half-way has the contrast of neither end: check the page as it settles.
+/** Waits for the page's finite animations: a fade-in caught half-way has the contrast of neither end. */
+export async function animationsEnded(page: Page): Promise<void> {
   await page.evaluate(() =>
     Promise.all(
       document
@@ -222,6 +221,11 @@ export async function checkA11y(page: Page): Promise<Result[]> {
         .map((animation) => animation.finished.catch(() => undefined)),
     ),
   );
+}
+
+/** axe-core's WCAG 2.x A and AA rules, and `EXTRA_RULES`, on the page as it is now; returns the violations. */
+export async function checkA11y(page: Page): Promise<Result[]> {
+  await animationsEnded(page);
   // Evaluated, not added as a <script>: the app's CSP refuses inline scripts, as it should.
   await page.evaluate(await readFile(AXE_PATH, 'utf8'));
   return page.evaluate(
