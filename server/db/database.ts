@@ -42,6 +42,24 @@ export interface DatabaseOptions {
   poolSize?: number;
 }
 
+/**
+ * Runs one statement of a fixed text with positional parameters (`$1`…). For the statements the
+ * relay runs on every commit: PostgreSQL parses and plans such a statement once per connection and
+ * then only binds it, in one round trip. drizzle's own statements are unnamed, which postgres.js
+ * sends as a Parse and Describe first and the Bind after the answer: two round trips, and a parse
+ * and plan each time, for every commit (docs/architecture.md, "The commit statement").
+ */
+export type PreparedRunner = (text: string, params: readonly unknown[]) => Promise<Record<string, unknown>[]>;
+
+const preparedRunners = new WeakMap<Database, PreparedRunner>();
+
+/** The prepared-statement runner of a database `openDatabase` opened. */
+export function preparedRunner(db: Database): PreparedRunner {
+  const runner = preparedRunners.get(db);
+  if (!runner) throw new Error('this database was not opened by openDatabase');
+  return runner;
+}
+
 export async function openDatabase({ url, dataDir, poolSize = 10 }: DatabaseOptions): Promise<OpenDatabase> {
   if (url) return openPostgres(url, poolSize);
   return openPglite(dataDir);
@@ -60,8 +78,14 @@ async function openPostgres(url: string, poolSize: number): Promise<OpenDatabase
   }
   // A short connect timeout: during an outage a request should hear "unavailable" quickly.
   const client = postgres(url, { max: poolSize, onnotice: () => {}, connect_timeout: 5 });
+  const db = drizzlePostgres(client, { schema });
+  // Type 0 for every parameter: the server takes each type from the statement's own casts, so an
+  // array of buffers is a bytea[] and not the bytea postgres.js would guess from its first element.
+  preparedRunners.set(db, (text, params) =>
+    client.unsafe(text, params.map((value) => client.typed(value as never, 0)), { prepare: true }),
+  );
   return {
-    db: drizzlePostgres(client, { schema }),
+    db,
     driver: 'postgres',
     close: () => client.end({ timeout: 5 }),
   };
@@ -84,6 +108,8 @@ async function openPglite(dataDir: string): Promise<OpenDatabase> {
     : await openPgliteFolder(path.resolve(dataDir));
   await client.waitReady;
   const db = drizzlePglite(client, { schema });
+  // In process, a parse costs no round trip; PGlite keeps no named statements across queries.
+  preparedRunners.set(db, async (text, params) => (await client.query<Record<string, unknown>>(text, params as unknown[])).rows);
   await migratePglite(db, { migrationsFolder });
   return { db, driver: 'pglite', close: () => client.close() };
 }

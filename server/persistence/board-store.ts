@@ -5,9 +5,9 @@
  * runs unchanged on PGlite and PostgreSQL (tests/storage-contract.test.ts holds both to the same
  * contract).
  */
-import { and, desc, eq, gt, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
-import { boardEvents, boardSnapshots, boardUpdates, boards } from '../../drizzle/schema';
-import type { Database } from '../db/database';
+import { and, desc, eq, gt, inArray, lt, lte } from 'drizzle-orm';
+import { boardSnapshots, boardUpdates, boards } from '../../drizzle/schema';
+import { preparedRunner, type Database } from '../db/database';
 import type { NewEvent } from '../history/events';
 import { autoSnapshotDue, autoSnapshotsToThin } from '../history/retention';
 import { newId } from '../../shared/ids';
@@ -73,8 +73,8 @@ export interface BoardStore {
   compact(boardId: string, state: Uint8Array, upToSeq: number): Promise<void>;
 }
 
-/** Rows per INSERT: at 10 columns or fewer, well under PostgreSQL's parameter limit. */
-const ROWS_PER_INSERT = 2000;
+/** Snapshots per DELETE: well under PostgreSQL's parameter limit. */
+const IDS_PER_DELETE = 2000;
 
 export interface BoardStoreOptions {
   /** The clock of automatic snapshots and their retention (tests move it). */
@@ -82,6 +82,7 @@ export interface BoardStoreOptions {
 }
 
 export function createBoardStore(db: Database, { now = () => new Date() }: BoardStoreOptions = {}): BoardStore {
+  const runPrepared = preparedRunner(db);
   return {
     async load(boardId) {
       const [board] = await db
@@ -111,47 +112,18 @@ export function createBoardStore(db: Database, { now = () => new Date() }: Board
 
     async commit(boardId, rows, attempt) {
       if (rows.length === 0) return [];
-      // The common case, one small batch on its first attempt, is one statement: a statement is a
-      // transaction of its own, so its rows and events are stored together or not at all, and it
-      // costs one round trip instead of four (BEGIN, two INSERTs, COMMIT), which was most of the
-      // relay's CPU on PGlite at low rates.
-      if (!attempt.retry && rows.length <= ROWS_PER_INSERT && eventCount(rows) <= ROWS_PER_INSERT) {
-        const result = await db.execute<{ seq: string | number }>(commitStatement(boardId, rows, attempt.id));
-        const seqRows = Array.isArray(result) ? result : (result as unknown as { rows: { seq: string | number }[] }).rows;
-        return seqRows.map((row) => Number(row.seq));
+      if (attempt.retry) {
+        const stored = await db
+          .select({ seq: boardUpdates.seq })
+          .from(boardUpdates)
+          .where(eq(boardUpdates.commitId, attempt.id))
+          .orderBy(boardUpdates.seq);
+        if (stored.length > 0) return stored.map((row) => row.seq);
       }
-      return db.transaction(async (tx) => {
-        if (attempt.retry) {
-          const stored = await tx
-            .select({ seq: boardUpdates.seq })
-            .from(boardUpdates)
-            .where(eq(boardUpdates.commitId, attempt.id))
-            .orderBy(boardUpdates.seq);
-          if (stored.length > 0) return stored.map((row) => row.seq);
-        }
-        const seqs: number[] = [];
-        // One offline sync can carry thousands of changes, and a long outage thousands of updates;
-        // PostgreSQL takes at most 65,535 parameters per statement.
-        for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
-          const inserted = await tx
-            .insert(boardUpdates)
-            .values(
-              rows
-                .slice(start, start + ROWS_PER_INSERT)
-                .map((row) => ({ boardId, update: row.update, actorId: row.actorId, commitId: attempt.id })),
-            )
-            .returning({ seq: boardUpdates.seq });
-          // A multi-row INSERT assigns the sequence in VALUES order, but RETURNING promises no order.
-          seqs.push(...inserted.map((row) => row.seq).sort((a, b) => a - b));
-        }
-        const events = rows.flatMap((row, index) =>
-          row.events.map(({ at, ...event }) => ({ ...event, boardId, seq: seqs[index]!, createdAt: at })),
-        );
-        for (let start = 0; start < events.length; start += ROWS_PER_INSERT) {
-          await tx.insert(boardEvents).values(events.slice(start, start + ROWS_PER_INSERT));
-        }
-        return seqs;
-      });
+      // One statement, which is a transaction of its own: the rows and their events are stored
+      // together or not at all, in one round trip instead of four (BEGIN, two INSERTs, COMMIT).
+      const inserted = await runPrepared(COMMIT_STATEMENT, commitParameters(boardId, rows, attempt.id));
+      return inserted.map((row) => Number(row.seq));
     },
 
     async snapshot(input) {
@@ -188,36 +160,55 @@ export function createBoardStore(db: Database, { now = () => new Date() }: Board
   };
 }
 
-function eventCount(rows: readonly CommitRow[]): number {
-  let count = 0;
-  for (const row of rows) count += row.events.length;
-  return count;
-}
-
 /**
- * One INSERT of the rows and, in the same statement, one of their events. A multi-row INSERT
- * assigns the sequence in VALUES order, so the n-th smallest seq is the n-th row's.
+ * A batch's rows and, in the same statement, their events, as arrays: the text never changes, so
+ * PostgreSQL plans it once per connection whatever the batch holds, and no parameter limit
+ * applies. The rows are inserted in their order, so the n-th smallest seq is the n-th row's.
  */
-function commitStatement(boardId: string, rows: readonly CommitRow[], commitId: string): SQL {
-  const values = sql.join(
-    rows.map((row) => sql`(${boardId}, ${row.update}, ${row.actorId}, ${commitId})`),
-    sql`, `,
-  );
-  const inserted = sql`WITH u AS (INSERT INTO board_updates (board_id, update, actor_id, commit_id) VALUES ${values} RETURNING seq),
-    n AS (SELECT seq, row_number() OVER (ORDER BY seq) AS i FROM u)`;
-  const events = rows.flatMap((row, index) =>
-    row.events.map(
-      (event) =>
-        sql`(${index + 1}::bigint, ${event.type}::text, ${event.actorId}::text, ${event.ideaId ?? null}::text, ${event.projectId ?? null}::text, ${event.stepId ?? null}::text, ${JSON.stringify(event.data)}::jsonb, ${event.at.toISOString()}::timestamptz)`,
-    ),
-  );
-  if (events.length === 0) return sql`${inserted} SELECT seq FROM n ORDER BY seq`;
-  return sql`${inserted},
-    e AS (INSERT INTO board_events (board_id, seq, type, actor_id, idea_id, project_id, step_id, data, created_at)
-      SELECT ${boardId}, n.seq, v.type, v.actor_id, v.idea_id, v.project_id, v.step_id, v.data, v.created_at
-      FROM (VALUES ${sql.join(events, sql`, `)}) AS v(i, type, actor_id, idea_id, project_id, step_id, data, created_at)
-      JOIN n ON n.i = v.i)
-    SELECT seq FROM n ORDER BY seq`;
+const COMMIT_STATEMENT = `
+  WITH u AS (
+    INSERT INTO board_updates (board_id, update, actor_id, commit_id)
+    SELECT $1, r.update, r.actor_id, $2
+    FROM unnest($3::bytea[], $4::text[]) WITH ORDINALITY AS r(update, actor_id, i)
+    ORDER BY r.i
+    RETURNING seq),
+  n AS (SELECT seq, row_number() OVER (ORDER BY seq) AS i FROM u),
+  e AS (
+    INSERT INTO board_events (board_id, seq, type, actor_id, idea_id, project_id, step_id, data, created_at)
+    SELECT $1, n.seq, v.type, v.actor_id, v.idea_id, v.project_id, v.step_id, v.data::jsonb, v.created_at::timestamptz
+    FROM unnest($5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
+      AS v(i, type, actor_id, idea_id, project_id, step_id, data, created_at)
+    JOIN n ON n.i = v.i)
+  SELECT seq FROM n ORDER BY seq`;
+
+function commitParameters(boardId: string, rows: readonly CommitRow[], commitId: string): unknown[] {
+  const columns = { row: [] as number[], type: [] as string[], actorId: [] as string[], ideaId: [] as (string | null)[], projectId: [] as (string | null)[], stepId: [] as (string | null)[], data: [] as string[], at: [] as string[] };
+  rows.forEach((row, index) => {
+    for (const event of row.events) {
+      columns.row.push(index + 1);
+      columns.type.push(event.type);
+      columns.actorId.push(event.actorId);
+      columns.ideaId.push(event.ideaId ?? null);
+      columns.projectId.push(event.projectId ?? null);
+      columns.stepId.push(event.stepId ?? null);
+      columns.data.push(JSON.stringify(event.data));
+      columns.at.push(event.at.toISOString());
+    }
+  });
+  return [
+    boardId,
+    commitId,
+    rows.map((row) => row.update),
+    rows.map((row) => row.actorId),
+    columns.row,
+    columns.type,
+    columns.actorId,
+    columns.ideaId,
+    columns.projectId,
+    columns.stepId,
+    columns.data,
+    columns.at,
+  ];
 }
 
 type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
@@ -240,7 +231,7 @@ async function takeAndThinAutoSnapshots(tx: Transaction, boardId: string, state:
     autos.push({ id, kind: 'auto', takenAt: at });
   }
   const doomed = autoSnapshotsToThin(autos, at);
-  for (let start = 0; start < doomed.length; start += ROWS_PER_INSERT) {
-    await tx.delete(boardSnapshots).where(inArray(boardSnapshots.id, doomed.slice(start, start + ROWS_PER_INSERT)));
+  for (let start = 0; start < doomed.length; start += IDS_PER_DELETE) {
+    await tx.delete(boardSnapshots).where(inArray(boardSnapshots.id, doomed.slice(start, start + IDS_PER_DELETE)));
   }
 }
