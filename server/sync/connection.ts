@@ -11,6 +11,7 @@ import type { Actor } from '../../shared/actor';
 import type { SyncLimits } from '../config';
 import { CloseCode } from '../../shared/close-codes';
 import { exhaustive } from '../../shared/exhaustive';
+import { Expiries } from './expiries';
 import { MessageRate } from './message-rate';
 import type { Peer } from './peer';
 import type { Room } from './room';
@@ -55,6 +56,11 @@ type ConnectionState =
 /** Why reading is stopped; the socket reads again once no reason is left. */
 type HoldReason = 'room' | 'rate';
 
+/** Every connection's token expiry, on one timer (see expiries.ts). */
+const tokenExpiries = new Expiries<Connection>((connection) =>
+  connection.close(CloseCode.tokenExpired, 'the token has expired: reconnect with a fresh one'),
+);
+
 export class Connection implements Peer {
   readonly actor: Actor;
   readonly boardId: string;
@@ -67,8 +73,10 @@ export class Connection implements Peer {
   #throttledSince: number | null = null;
   #slowSince: number | null = null;
   #rateTimer: ReturnType<typeof setTimeout> | undefined;
-  #expiryTimer: ReturnType<typeof setTimeout> | undefined;
-  #holds = new Set<HoldReason>();
+  #expiresAt: number | undefined;
+  // Two flags rather than a Set of reasons: a Set costs every idle connection its hash table.
+  #heldByRoom = false;
+  #heldByRate = false;
   #state: ConnectionState = { state: 'waiting', pending: [] };
 
   constructor(options: ConnectionOptions) {
@@ -80,13 +88,8 @@ export class Connection implements Peer {
     this.viewerGeneration = options.viewerGeneration ?? 0;
     this.#limits = options.limits;
     this.#rate = new MessageRate(options.limits.maxMessagesPerSecond);
-    if (options.expiresAt !== undefined) {
-      this.#expiryTimer = setTimeout(
-        () => this.close(CloseCode.tokenExpired, 'the token has expired: reconnect with a fresh one'),
-        Math.max(0, options.expiresAt - Date.now()),
-      );
-      this.#expiryTimer.unref();
-    }
+    this.#expiresAt = options.expiresAt;
+    if (options.expiresAt !== undefined) tokenExpiries.add(options.expiresAt, this);
   }
 
   get isOpen(): boolean {
@@ -95,7 +98,7 @@ export class Connection implements Peer {
 
   /** Whether the socket is not being read (for the heartbeat: a held client cannot answer pings). */
   get isHeld(): boolean {
-    return this.#holds.size > 0;
+    return this.#heldByRoom || this.#heldByRate;
   }
 
   /** The board has loaded: join its room and hand over what arrived meanwhile. */
@@ -157,7 +160,7 @@ export class Connection implements Peer {
   /** The transport reports that the socket has gone. */
   closed(): void {
     clearTimeout(this.#rateTimer);
-    clearTimeout(this.#expiryTimer);
+    if (this.#expiresAt !== undefined) tokenExpiries.delete(this.#expiresAt, this);
     const previous = this.#state;
     this.#state = { state: 'closed' };
     if (previous.state === 'open') previous.room.leave(this);
@@ -187,10 +190,10 @@ export class Connection implements Peer {
   }
 
   #setHold(reason: HoldReason, held: boolean): void {
-    const before = this.#holds.size > 0;
-    if (held) this.#holds.add(reason);
-    else this.#holds.delete(reason);
-    const after = this.#holds.size > 0;
+    const before = this.isHeld;
+    if (reason === 'room') this.#heldByRoom = held;
+    else this.#heldByRate = held;
+    const after = this.isHeld;
     if (before === after || this.#state.state === 'closed') return;
     if (after) this.#transport.pause();
     else this.#transport.resume();

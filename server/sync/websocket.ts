@@ -38,6 +38,22 @@ export function attachRelay(server: Server, options: RelayOptions): { close(): v
   const alive = new WeakMap<WebSocket, boolean>();
   const connections = new WeakMap<WebSocket, Connection>();
 
+  // One listener of each kind for every socket (ws calls it with the socket as `this`), not closures
+  // made per socket: an idle connection then keeps nothing of its upgrade but its `Connection`.
+  function onPong(this: WebSocket): void {
+    alive.set(this, true);
+  }
+  function onMessage(this: WebSocket, data: Buffer): void {
+    connections.get(this)?.receive(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  }
+  function onClose(this: WebSocket): void {
+    registry.socketClosed();
+    connections.get(this)?.closed();
+  }
+  function onError(this: WebSocket, error: Error): void {
+    log.warn('websocket error', { boardId: connections.get(this)?.boardId, error });
+  }
+
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     void upgrade(request, socket, head).catch((error: unknown) => {
       log.error('websocket upgrade failed', { error });
@@ -55,15 +71,8 @@ export function attachRelay(server: Server, options: RelayOptions): { close(): v
 
     wss.handleUpgrade(request, socket, head, (ws) => {
       const connection = new Connection({
-        transport: {
-          send: (data) => ws.send(data),
-          close: (code, reason) => ws.close(code, reason),
-          pause: () => ws.pause(),
-          resume: () => ws.resume(),
-          get bufferedAmount() {
-            return ws.bufferedAmount;
-          },
-        },
+        // A ws socket is a `Transport` as it is: no wrapper (and no closures) per socket.
+        transport: ws,
         actor: check.actor,
         boardId,
         wantsAcks: url.searchParams.get(ACKS_PARAM) === '1',
@@ -74,14 +83,11 @@ export function attachRelay(server: Server, options: RelayOptions): { close(): v
       });
       connections.set(ws, connection);
       alive.set(ws, true);
-      ws.on('pong', () => alive.set(ws, true));
-      ws.on('message', (data: Buffer) => connection.receive(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)));
+      ws.on('pong', onPong);
+      ws.on('message', onMessage);
       registry.socketOpened();
-      ws.on('close', () => {
-        registry.socketClosed();
-        connection.closed();
-      });
-      ws.on('error', (error) => log.warn('websocket error', { boardId, error }));
+      ws.on('close', onClose);
+      ws.on('error', onError);
       registry.connect(connection);
     });
   }
