@@ -22,7 +22,6 @@ import { CloseCode } from '../../shared/close-codes';
 import { exhaustive } from '../../shared/exhaustive';
 import { encodeNotice, type BoardNotice } from '../../shared/sync-messages';
 import { Connection, type BoardHost, type ConnectionLimits } from './connection';
-import { loadBoard } from './board-loader';
 import { Room, RoomUnavailable } from './room';
 
 export class BoardNotFound extends Error {
@@ -448,12 +447,10 @@ export class RoomRegistry {
         if (cluster) await cluster.leases.release(boardId);
         throw new BoardNotFound(boardId);
       }
-      const loaded = await loadBoard(stored);
       if (cluster && !cluster.leases.check(boardId)) throw new NotOwner(null);
       const room = new Room({
         boardId,
         stored,
-        loaded,
         store: cluster ? this.#fenced(boardId) : this.#store,
         compactAfterUpdates: this.#limits.compactAfterUpdates,
         maxBacklog: { messages: this.#limits.maxBacklogMessages, bytes: this.#limits.maxBacklogBytes },

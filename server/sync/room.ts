@@ -35,7 +35,6 @@ import type { Actor } from '../../shared/actor';
 import type { BoardSettings, EntryChange } from '../../shared/permissions';
 import { claimAwareness } from './awareness';
 import { Batch } from './batch';
-import { foldStoredBoard, type LoadedBoard } from './board-loader';
 import type { Origin, Peer } from './peer';
 import { senderOf } from './peer';
 import {
@@ -56,8 +55,6 @@ export interface Backlog {
 export interface RoomOptions {
   boardId: string;
   stored: StoredBoard;
-  /** `stored` as a document (board-loader.ts's `loadBoard`); folded here, on the event loop, if absent. */
-  loaded?: LoadedBoard | undefined;
   store: BoardStore;
   /** Log rows past the latest snapshot that trigger a compaction. */
   compactAfterUpdates: number;
@@ -172,7 +169,7 @@ const EMPTY_UPDATE = Y.encodeStateAsUpdate(new Y.Doc());
 
 export class Room {
   readonly boardId: string;
-  readonly doc: Y.Doc;
+  readonly doc = new Y.Doc();
   readonly awareness: awarenessProtocol.Awareness;
 
   #store: BoardStore;
@@ -222,11 +219,13 @@ export class Room {
     this.#onEmpty = options.onEmpty;
     this.#metrics = options.metrics;
     this.#replication = options.replication;
-    const { updates, lastSeq } = options.stored;
-    // Built by board-loader.ts, off the event loop where it can be, with its encoding if it came free.
-    const loaded = options.loaded ?? foldStoredBoard(options.stored);
-    this.doc = loaded.doc;
-    this.#encoded = loaded.encoded;
+    const { snapshot, updates, lastSeq } = options.stored;
+    // One transaction for the whole log: applied one by one, each update pays a transaction's
+    // cleanup of its own, five times the cost (100,000 rows: 1.5 s against 0.3 s).
+    this.doc.transact(() => {
+      if (snapshot) Y.applyUpdate(this.doc, snapshot);
+      for (const update of updates) Y.applyUpdate(this.doc, update);
+    });
     this.#lastSeq = lastSeq;
     this.#tailLength = updates.length;
     this.#settings = options.stored.settings;
