@@ -4,7 +4,7 @@
  * them off the roster, rotated the join code, revoked the projector link or closed the board since,
  * so every new socket asks the database again (docs/permissions.md, "rights that end").
  */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { boards, participants, staffUsers } from '../../drizzle/schema';
 import { exhaustive } from '../../shared/exhaustive';
 import type { Database } from '../db/database';
@@ -25,32 +25,41 @@ export const AccessReason = {
 } as const;
 
 export function createBoardAccess(db: Database): (admission: Admission) => Promise<AccessVerdict> {
+  // Built once and prepared: every socket asks these at its upgrade and again while it lives, and
+  // building a drizzle query each time was most of what a connecting socket allocated (about 56 KB).
+  const boardQuery = db
+    .select({
+      facilityId: boards.facilityId,
+      closedAt: boards.closedAt,
+      allowGuests: boards.allowGuests,
+      viewerGeneration: boards.viewerGeneration,
+    })
+    .from(boards)
+    .where(eq(boards.id, sql.placeholder('boardId')))
+    .prepare('board_access_board');
+  const staffQuery = db
+    .select({ id: staffUsers.id })
+    .from(staffUsers)
+    .where(and(eq(staffUsers.id, sql.placeholder('actorId')), eq(staffUsers.facilityId, sql.placeholder('facilityId')), eq(staffUsers.active, true)))
+    .prepare('board_access_staff');
+  const personQuery = db
+    .select({ guestBoardId: participants.guestBoardId, active: participants.active })
+    .from(participants)
+    .where(and(eq(participants.id, sql.placeholder('actorId')), eq(participants.facilityId, sql.placeholder('facilityId'))))
+    .prepare('board_access_person');
+
   return async function mayUseBoard({ actor, boardId, viewerGeneration }) {
-    const [board] = await db
-      .select({
-        facilityId: boards.facilityId,
-        closedAt: boards.closedAt,
-        allowGuests: boards.allowGuests,
-        viewerGeneration: boards.viewerGeneration,
-      })
-      .from(boards)
-      .where(eq(boards.id, boardId));
+    const [board] = await boardQuery.execute({ boardId });
     if (!board) return allowed; // the registry answers an unknown board with 4404
     if (board.closedAt && actor.role !== 'staff') return refused(AccessReason.boardClosed);
     switch (actor.role) {
       case 'staff': {
-        const [staff] = await db
-          .select({ id: staffUsers.id })
-          .from(staffUsers)
-          .where(and(eq(staffUsers.id, actor.id), eq(staffUsers.facilityId, board.facilityId), eq(staffUsers.active, true)));
+        const [staff] = await staffQuery.execute({ actorId: actor.id, facilityId: board.facilityId });
         return staff ? allowed : refused(AccessReason.notStaff);
       }
       case 'participant':
       case 'guest': {
-        const [person] = await db
-          .select({ guestBoardId: participants.guestBoardId, active: participants.active })
-          .from(participants)
-          .where(and(eq(participants.id, actor.id), eq(participants.facilityId, board.facilityId)));
+        const [person] = await personQuery.execute({ actorId: actor.id, facilityId: board.facilityId });
         if (actor.role === 'participant') {
           return person?.active && person.guestBoardId === null ? allowed : refused(AccessReason.notOnRoster);
         }
