@@ -151,6 +151,17 @@ describe.each(databaseKinds())('board store on %s', (kind) => {
     expect(events[0]!.data).toEqual({ text: 'idea 0' });
   });
 
+  it('keeps events in the order given, within a row and across rows (their ids follow it)', async () => {
+    const boardId = await newBoard();
+    const types = ['board.restored', 'idea.edited', 'idea.created', 'vote.cast', 'step.undone'] as const;
+    const rows = rowsOf(ideaUpdates(3), (index) =>
+      types.map((type, order) => ({ type, actorId: 'a', ideaId: `i${index}`, data: { order }, at: new Date(1_700_000_000_000) })),
+    );
+    await store.commit(boardId, rows, fresh());
+    const events = await database.db.select().from(boardEvents).where(eq(boardEvents.boardId, boardId)).orderBy(boardEvents.id);
+    expect(events.map((event) => [event.ideaId, event.type])).toEqual([0, 1, 2].flatMap((index) => types.map((type) => [`i${index}`, type])));
+  });
+
   it('commits events and updates together or not at all: a failing event write stores no update', async () => {
     const boardId = await newBoard();
     await store.commit(boardId, rowsOf(ideaUpdates(1), created), fresh());

@@ -163,7 +163,8 @@ export function createBoardStore(db: Database, { now = () => new Date() }: Board
 /**
  * A batch's rows and, in the same statement, their events, as arrays: the text never changes, so
  * PostgreSQL plans it once per connection whatever the batch holds, and no parameter limit
- * applies. The rows are inserted in their order, so the n-th smallest seq is the n-th row's.
+ * applies. Rows and events are inserted in their order (a join may reorder them, hence the
+ * ORDER BY): the n-th smallest seq is the n-th row's, and a row's events keep their order in ids.
  */
 const COMMIT_STATEMENT = `
   WITH u AS (
@@ -177,8 +178,9 @@ const COMMIT_STATEMENT = `
     INSERT INTO board_events (board_id, seq, type, actor_id, idea_id, project_id, step_id, data, created_at)
     SELECT $1, n.seq, v.type, v.actor_id, v.idea_id, v.project_id, v.step_id, v.data::jsonb, v.created_at::timestamptz
     FROM unnest($5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
-      AS v(i, type, actor_id, idea_id, project_id, step_id, data, created_at)
-    JOIN n ON n.i = v.i)
+      WITH ORDINALITY AS v(i, type, actor_id, idea_id, project_id, step_id, data, created_at, k)
+    JOIN n ON n.i = v.i
+    ORDER BY v.k)
   SELECT seq FROM n ORDER BY seq`;
 
 function commitParameters(boardId: string, rows: readonly CommitRow[], commitId: string): unknown[] {
