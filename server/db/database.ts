@@ -108,7 +108,7 @@ async function openPglite(dataDir: string): Promise<OpenDatabase> {
     : await openPgliteFolder(path.resolve(dataDir));
   await client.waitReady;
   const db = drizzlePglite(client, { schema });
-  // In process, a parse costs no round trip; PGlite keeps no named statements across queries.
+  // In process, a statement's parse costs no round trip: the same text runs as it is.
   preparedRunners.set(db, async (text, params) => (await client.query<Record<string, unknown>>(text, params as unknown[])).rows);
   await migratePglite(db, { migrationsFolder });
   return { db, driver: 'pglite', close: () => client.close() };
