@@ -6,7 +6,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { Redis } from 'ioredis';
 import { createApp } from './app';
 import { createBoardAccess } from './auth/board-access';
 import { bootstrapAccounts } from './auth/bootstrap';
@@ -96,7 +95,7 @@ export async function buildServer(
   });
   const tokens = createBoardTokens(secret);
   // Guessing limits count across the cluster (server/auth/guess-limits.ts), on a link of their own.
-  const guessStore = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : null;
+  const guessStore = config.redisUrl ? new (await import('ioredis')).Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : null;
   const app = createApp({
     db,
     sessions: createSessions(db),

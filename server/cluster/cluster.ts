@@ -7,7 +7,7 @@
  * The registry (server/sync/registry.ts) decides what the messages mean; this module only moves them.
  */
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from '../log';
 import { RoomUnavailable } from '../sync/room';
 import { Leases } from './lease';
@@ -75,6 +75,8 @@ export class Cluster {
   }
 
   static async connect(options: ClusterOptions, handlers: ClusterHandlers): Promise<Cluster> {
+    // Imported here, not at the top: a single instance never loads ioredis (about 13 MB resident).
+    const { Redis } = await import('ioredis');
     const commands = new Redis(options.url, { lazyConnect: true, maxRetriesPerRequest: 2 });
     const subscriber = new Redis(options.url, { lazyConnect: true });
     await Promise.all([commands.connect(), subscriber.connect()]);
