@@ -117,8 +117,10 @@ export class BoardGuard {
         for (const { entry } of refusals) this.#restore(entry, transaction);
       }, origin);
     }
-    const refused = new Set(refusals.map((refusal) => refusal.entry));
-    for (const entry of touched) if (!refused.has(entry)) this.#remember(entry);
+    // Every touched entry was either refused (and restored) or accepted as read, so the accepted
+    // values are the mirror's new ones: reading them again cost a second `toJSON` and schema parse
+    // of each entry (half of the guard's time in a profile of one writer at 100 updates/s).
+    for (const change of accepted) this.#keep(change);
     return { accepted, refusals };
   }
 
@@ -190,6 +192,27 @@ export class BoardGuard {
         return restorePass(roots, entry.actorId, this.#passes.has(entry.actorId));
       case 'foreign':
         return clearForeign(entry.type, transaction);
+    }
+  }
+
+  /** Puts an accepted change's value into the mirror, as `#remember` would read it now. */
+  #keep(change: EntryChange): void {
+    switch (change.kind) {
+      case 'meta':
+        this.#meta = change.after;
+        return;
+      case 'idea':
+        return store(this.#ideas, change.id, { ok: true, value: change.after });
+      case 'project':
+        return store(this.#projects, change.id, { ok: true, value: change.after });
+      case 'votes':
+        return store(this.#votes, change.voterId, { ok: true, value: change.after });
+      case 'thanks':
+        return store(this.#thanks, change.giverId, { ok: true, value: change.after });
+      case 'pass':
+        if (change.after) this.#passes.add(change.actorId);
+        else this.#passes.delete(change.actorId);
+        return;
     }
   }
 
