@@ -119,7 +119,8 @@ export class BoardGuard {
     }
     // Every touched entry was either refused (and restored) or accepted as read, so the accepted
     // values are the mirror's new ones: reading them again cost a second `toJSON` and schema parse
-    // of each entry (half of the guard's time in a profile of one writer at 100 updates/s).
+    // of each entry (reading ideas was 8.3% of the relay's busy time, in two reads, in a profile of
+    // one writer at 100 updates/s; bench/README.md).
     for (const change of accepted) this.#keep(change);
     return { accepted, refusals };
   }
