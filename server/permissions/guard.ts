@@ -136,8 +136,10 @@ export class BoardGuard {
       if (change) {
         changes.push(change);
         this.#quotas.record(actor, change);
+        this.#keep(change);
+      } else {
+        this.#remember(entry);
       }
-      this.#remember(entry);
     }
     return changes;
   }
