@@ -3,8 +3,9 @@
  * module that knows whether it got PGlite or PostgreSQL: everything else sees a `Database`.
  */
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, mkdtemp, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -162,20 +163,78 @@ async function initdbInChild(dataDir: string | undefined, dumpTo?: string): Prom
 
 let emptyClusterTar: Promise<Blob> | undefined;
 
-/** A freshly initialised cluster as a tarball, made once per process (every `memory://` starts from it). */
+/**
+ * A freshly initialised, migrated cluster as a tarball (every `memory://` starts from it). Making
+ * one is an initdb in a child process, about 6 s of CPU, and what it makes depends only on PGlite's
+ * version, its settings and the migrations. So it is kept on disk under a name made of them, and
+ * the next process (each test file, a demo started again) opens it at once: made once per process,
+ * the test suite spent some six minutes of CPU on initdb.
+ */
 function emptyCluster(): Promise<Blob> {
   emptyClusterTar ??= (async () => {
+    const cache = await clusterCache();
+    if (cache) {
+      const kept = await readFile(cache.file).catch(() => null);
+      if (kept) return new Blob([kept]);
+    }
     const folder = await mkdtemp(path.join(tmpdir(), 'teian-pglite-'));
     try {
       const tarball = path.join(folder, 'cluster.tar');
       await initdbInChild(undefined, tarball);
-      return new Blob([await readFile(tarball)]);
+      const made = await readFile(tarball);
+      if (cache) await keepCluster(cache, tarball);
+      return new Blob([made]);
     } finally {
       await rm(folder, { recursive: true, force: true });
     }
   })();
   emptyClusterTar.catch(() => (emptyClusterTar = undefined));
   return emptyClusterTar;
+}
+
+/**
+ * Where the cluster for this PGlite, these settings and these migrations is kept: a folder of the
+ * user's own in the temp folder. A folder that anybody else could have written is not used, since a
+ * planted tarball would be a database the server trusts.
+ */
+async function clusterCache(): Promise<{ folder: string; file: string } | null> {
+  const uid = process.getuid?.();
+  if (uid === undefined) return null;
+  const folder = path.join(tmpdir(), `teian-pglite-clusters-${uid}`);
+  await mkdir(folder, { mode: 0o700 }).catch(() => {});
+  const stats = await lstat(folder).catch(() => null);
+  if (!stats?.isDirectory() || stats.uid !== uid || (stats.mode & 0o077) !== 0) return null;
+  const hash = createHash('sha256');
+  hash.update(JSON.stringify({ pglite: await pgliteVersion(), settings: PGLITE_SETTINGS }));
+  for (const name of (await readdir(migrationsFolder, { recursive: true })).sort()) {
+    const file = path.join(migrationsFolder, name);
+    if ((await lstat(file)).isFile()) hash.update(name).update(await readFile(file));
+  }
+  return { folder, file: path.join(folder, `cluster-${hash.digest('hex').slice(0, 24)}.tar`) };
+}
+
+/** Moves a new tarball into the cache (whole or not at all), dropping those of older versions. */
+async function keepCluster(cache: { folder: string; file: string }, tarball: string): Promise<void> {
+  try {
+    const partial = `${cache.file}.${process.pid}.partial`;
+    await copyFile(tarball, partial);
+    await rename(partial, cache.file);
+    for (const name of await readdir(cache.folder)) {
+      const other = path.join(cache.folder, name);
+      if (other !== cache.file && name.startsWith('cluster-') && name.endsWith('.tar')) await rm(other, { force: true });
+    }
+  } catch {
+    // A cache that cannot be written only means the next process makes its own.
+  }
+}
+
+async function pgliteVersion(): Promise<string> {
+  // The package's exports do not include its package.json: find it above the module.
+  for (let folder = path.dirname(resolve('@electric-sql/pglite')); folder !== path.dirname(folder); folder = path.dirname(folder)) {
+    const manifest = await readFile(path.join(folder, 'package.json'), 'utf8').catch(() => null);
+    if (manifest && (JSON.parse(manifest) as { name?: string }).name === '@electric-sql/pglite') return (JSON.parse(manifest) as { version: string }).version;
+  }
+  return 'unknown';
 }
 
 /**
