@@ -60,6 +60,8 @@ export interface SyncLimits {
   compactAfterUpdates: number;
   /** How long a board with no connections stays in memory. */
   unloadAfterMs: number;
+  /** Stored boards larger than this are loaded a slice at a time, beside the other boards (server/sync/slices.ts). */
+  sliceAboveBytes: number;
   /** How much one participant or guest may put on a board (server/permissions/quotas.ts). */
   quotas: Quotas;
 }
@@ -75,6 +77,8 @@ export const defaultSyncLimits: SyncLimits = {
   slowReaderAfterMs: 10_000,
   compactAfterUpdates: 1000,
   unloadAfterMs: 30_000,
+  // About 40 ms of applying at once on a 2-core machine; a larger board waits its turn in slices.
+  sliceAboveBytes: 256 * 1024,
   quotas: defaultQuotas,
 };
 
@@ -108,6 +112,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
       shutdownDeadlineMs: integer(env.TEIAN_SHUTDOWN_DEADLINE_MS, defaultSyncLimits.shutdownDeadlineMs, 'TEIAN_SHUTDOWN_DEADLINE_MS'),
       compactAfterUpdates: integer(env.TEIAN_COMPACT_AFTER_UPDATES, defaultSyncLimits.compactAfterUpdates, 'TEIAN_COMPACT_AFTER_UPDATES'),
       unloadAfterMs: integer(env.TEIAN_UNLOAD_AFTER_MS, defaultSyncLimits.unloadAfterMs, 'TEIAN_UNLOAD_AFTER_MS'),
+      sliceAboveBytes: integer(env.TEIAN_SLICE_ABOVE_BYTES, defaultSyncLimits.sliceAboveBytes, 'TEIAN_SLICE_ABOVE_BYTES'),
       quotas: {
         ideasPerPerson: integer(env.TEIAN_QUOTA_IDEAS, defaultQuotas.ideasPerPerson, 'TEIAN_QUOTA_IDEAS'),
         stepsPerPerson: integer(env.TEIAN_QUOTA_STEPS, defaultQuotas.stepsPerPerson, 'TEIAN_QUOTA_STEPS'),

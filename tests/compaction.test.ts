@@ -9,6 +9,7 @@ import { addIdea, boardToJson, editIdea } from '../shared/board';
 import { ApiClient } from './helpers/api-client';
 import { databaseKinds } from './helpers/databases';
 import { startTestServer, type TestServer } from './helpers/server';
+import { capturingLogger } from './helpers/log';
 import { connectBoard, eventually } from './helpers/yjs-client';
 
 const THRESHOLD = 1000;
@@ -20,10 +21,14 @@ describe.each(databaseKinds())('compaction on %s', (kind) => {
   let staff: ApiClient;
   let staffId: string;
 
+  const log = capturingLogger();
+
   beforeAll(async () => {
     server = await startTestServer({
       kind,
-      sync: { compactAfterUpdates: THRESHOLD, maxMessagesPerSecond: 1_000_000, unloadAfterMs: 100 },
+      log,
+      // The reload at the end is of a board over 1 KB: it loads in slices (server/sync/slices.ts).
+      sync: { compactAfterUpdates: THRESHOLD, maxMessagesPerSecond: 1_000_000, unloadAfterMs: 100, sliceAboveBytes: 1024 },
     });
     staff = new ApiClient(server.url);
     staffId = (await staff.login()).actorId;
@@ -72,6 +77,14 @@ describe.each(databaseKinds())('compaction on %s', (kind) => {
     expect(boardToJson(reader.doc)).toEqual(expected);
     expect(Object.keys(expected.ideas)).toHaveLength(IDEAS);
     expect(expected.ideas.i7?.text).toBe(`a${EDITS_PER_IDEA}`);
+    // The reader was answered from the stored board; the slices may still be going in.
+    const slicedLoads = () => log.entries.filter((entry) => entry.message === 'loaded a large board in slices').map((entry) => entry.fields.boardId);
+    await eventually(() => expect(slicedLoads()).toEqual([board.id]));
+    // The sliced board takes changes like any other.
+    editIdea(reader.doc, 'i7', { text: 'after the reload' });
+    const second = connectBoard(server.url, board.id, (await staff.boardToken(board.id)).token);
+    await eventually(() => expect(boardToJson(second.doc).ideas.i7?.text).toBe('after the reload'));
     reader.close();
+    second.close();
   }, 90_000); // ten thousand commits
 });

@@ -22,6 +22,7 @@ import { CloseCode } from '../../shared/close-codes';
 import { exhaustive } from '../../shared/exhaustive';
 import { encodeNotice, type BoardNotice } from '../../shared/sync-messages';
 import { Connection, type BoardHost, type ConnectionLimits } from './connection';
+import { BoardSlicer } from './slicer';
 import { Room, RoomUnavailable } from './room';
 
 export class BoardNotFound extends Error {
@@ -66,7 +67,8 @@ export type AccessVerdict = { allowed: true } | { allowed: false; reason: string
 
 export interface RoomRegistryOptions {
   store: BoardStore;
-  limits: Pick<SyncLimits, 'compactAfterUpdates' | 'unloadAfterMs' | 'maxBacklogMessages' | 'maxBacklogBytes'> & Partial<Pick<SyncLimits, 'quotas'>>;
+  limits: Pick<SyncLimits, 'compactAfterUpdates' | 'unloadAfterMs' | 'maxBacklogMessages' | 'maxBacklogBytes' | 'sliceAboveBytes'> &
+    Partial<Pick<SyncLimits, 'quotas'>>;
   log: Logger;
   metrics?: SyncMetrics | undefined;
   /** Whether an actor may make a change; the rules of spec 6 unless a benchmark says otherwise. */
@@ -77,6 +79,8 @@ export interface RoomRegistryOptions {
    * for, so every new socket asks again.
    */
   authorize?: ((admission: Admission) => Promise<AccessVerdict>) | undefined;
+  /** Slices large boards for loading (a test holds it back to see what a loading board does). */
+  slicer?: BoardSlicer | undefined;
 }
 
 type Entry =
@@ -111,9 +115,12 @@ export class RoomRegistry {
   #followers = new Map<string, FollowEntry>();
   #remote = new Map<string, { connection: RemoteConnection; from: string }>();
   #watchTimer: NodeJS.Timeout | null = null;
+  /** Slices large boards for loading; its worker runs only while there are some to slice. */
+  #slicer: BoardSlicer;
 
-  constructor({ store, limits, log, metrics, policy, authorize = async () => ({ allowed: true }) }: RoomRegistryOptions) {
+  constructor({ store, limits, log, metrics, policy, authorize = async () => ({ allowed: true }), slicer = new BoardSlicer() }: RoomRegistryOptions) {
     this.#authorize = authorize;
+    this.#slicer = slicer;
     this.#store = store;
     this.#limits = limits;
     this.#log = log;
@@ -432,6 +439,7 @@ export class RoomRegistry {
     );
     for (const { connection } of this.#remote.values()) connection.closed();
     this.#remote.clear();
+    await this.#slicer.close();
     await this.#cluster?.close({ graceful: true });
   }
 
@@ -459,6 +467,8 @@ export class RoomRegistry {
         policy: this.#policy,
         quotas: this.#limits.quotas,
         onEmpty: (empty) => this.#planUnload(empty),
+        onLoadFailed: (failed) => void this.#forget(failed),
+        slicing: { slicer: this.#slicer, aboveBytes: this.#limits.sliceAboveBytes },
         replication: cluster
           ? {
               published: (update, fromSeq, toSeq) =>
@@ -502,6 +512,17 @@ export class RoomRegistry {
     if (entry?.state !== 'loaded' || entry.room !== room || entry.unloadTimer || room.peerCount > 0) return;
     entry.unloadTimer = setTimeout(() => void this.#unload(room), this.#limits.unloadAfterMs);
     entry.unloadTimer.unref();
+  }
+
+  /** Drops a room that could not load, so that the next connection loads the board anew. */
+  async #forget(room: Room): Promise<void> {
+    const entry = this.#entries.get(room.boardId);
+    if (entry && entry.state !== 'loading' && entry.room === room) {
+      if (entry.state === 'loaded' && entry.unloadTimer) clearTimeout(entry.unloadTimer);
+      this.#entries.delete(room.boardId);
+    }
+    room.destroy();
+    await this.#cluster?.leases.release(room.boardId);
   }
 
   async #unload(room: Room): Promise<void> {

@@ -36,6 +36,8 @@ import type { BoardSettings, EntryChange } from '../../shared/permissions';
 import { claimAwareness } from './awareness';
 import { Batch } from './batch';
 import type { Origin, Peer } from './peer';
+import type { Sliced } from './slices';
+import type { BoardSlicer } from './slicer';
 import { senderOf } from './peer';
 import {
   decodeClientMessage,
@@ -67,9 +69,16 @@ export interface RoomOptions {
   quotas?: Quotas | undefined;
   /** Called when the last peer leaves, so the registry can plan to unload the room. */
   onEmpty?: (room: Room) => void;
+  /** Called when a board loading in slices turned out not to load: the room is closed and unusable. */
+  onLoadFailed?: (room: Room) => void;
   metrics?: SyncMetrics | undefined;
   /** Where a room that other instances follow publishes what it shows (scale-out through Redis). */
   replication?: RoomReplication | undefined;
+  /**
+   * Where a stored board of more than `aboveBytes` is sliced, to be applied a slice at a time
+   * (server/sync/slices.ts); without it every board is applied at once.
+   */
+  slicing?: { slicer: BoardSlicer; aboveBytes: number } | undefined;
 }
 
 /**
@@ -164,6 +173,14 @@ const LOGGED_REFUSALS_PER_UPDATE = 50;
 const STRIKE_WINDOW_MS = 60_000;
 /** `change()` waits this long for its commit before telling the caller the store is unavailable. */
 const CHANGE_DEADLINE_MS = 5000;
+/**
+ * How long a large board's load may hold the event loop at a time. Another board's update waits
+ * for a turn or two of it (its commit's answer is read between turns), against 8–15 ms of p99
+ * fan-out on one busy board (bench/README.md).
+ */
+const LOAD_TURN_MS = 5;
+/** Log rows after a snapshot that a client may be sent one by one after it, while the board loads. */
+const EARLY_ANSWER_MAX_ROWS = 200;
 /** An update that changes nothing. */
 const EMPTY_UPDATE = Y.encodeStateAsUpdate(new Y.Doc());
 
@@ -177,9 +194,24 @@ export class Room {
   #compactAfterUpdates: number;
   #maxBacklog: Backlog;
   #onEmpty: ((room: Room) => void) | undefined;
+  #onLoadFailed: ((room: Room) => void) | undefined;
   #metrics: SyncMetrics | undefined;
   #replication: RoomReplication | undefined;
-  #guard: BoardGuard;
+  /** Set once the board is loaded, before the drain loop first runs (`#loading`). */
+  #guard!: BoardGuard;
+  /**
+   * While a large board is applied slice by slice: resolves when the document and the guard hold
+   * the whole board. Nothing is applied, committed or published until then.
+   */
+  #loading: Promise<void> | null = null;
+  /**
+   * While loading: what a client with nothing is answered, as a sync step 2 and updates after it
+   * (the stored snapshot and its log rows), once it is known; null until then.
+   */
+  #early: Uint8Array[] | null = null;
+  /** Peers that joined while loading: they are sent the server's sync step 1 when it is loaded. */
+  #stepOneOwed = new Set<Peer>();
+  #destroyed = false;
   #status: RoomStatus = { state: 'live' };
   #settings: BoardSettings;
   /**
@@ -217,28 +249,120 @@ export class Room {
     this.#compactAfterUpdates = options.compactAfterUpdates;
     this.#maxBacklog = options.maxBacklog;
     this.#onEmpty = options.onEmpty;
+    this.#onLoadFailed = options.onLoadFailed;
     this.#metrics = options.metrics;
     this.#replication = options.replication;
-    const { snapshot, updates, lastSeq } = options.stored;
-    // One transaction for the whole log: applied one by one, each update pays a transaction's
-    // cleanup of its own, five times the cost (100,000 rows: 1.5 s against 0.3 s).
-    this.doc.transact(() => {
-      if (snapshot) Y.applyUpdate(this.doc, snapshot);
-      for (const update of updates) Y.applyUpdate(this.doc, update);
-    });
-    this.#lastSeq = lastSeq;
-    this.#tailLength = updates.length;
-    this.#settings = options.stored.settings;
-    this.#guard = new BoardGuard(this.doc, () => this.#settings, options.policy, options.quotas);
-
-    this.doc.on('update', (update: Uint8Array) => {
-      this.#emitted.push(update);
-      this.#encoded = null;
-    });
+    const { stored, slicing } = options;
+    this.#lastSeq = stored.lastSeq;
+    this.#tailLength = stored.updates.length;
+    this.#settings = stored.settings;
+    if (slicing && storedBytes(stored) > slicing.aboveBytes) {
+      this.#loading = this.#loadInSlices(stored, slicing.slicer, options)
+        .catch((error: unknown) => this.#loadFailed(error))
+        .finally(() => {
+          this.#loading = null;
+        });
+    } else {
+      applyStored(this.doc, stored);
+      this.#guard = new BoardGuard(this.doc, () => this.#settings, options.policy, options.quotas);
+      this.#watchDocument();
+    }
     this.awareness = new awarenessProtocol.Awareness(this.doc);
     // The server is not a participant: it must not appear in anybody's presence list.
     this.awareness.setLocalState(null);
     this.awareness.on('update', this.#relayAwareness);
+  }
+
+  #watchDocument(): void {
+    this.doc.on('update', (update: Uint8Array) => {
+      this.#emitted.push(update);
+      this.#encoded = null;
+    });
+  }
+
+  /**
+   * Loads a large board without holding up the others: a worker slices it, the slices are applied
+   * one per turn of the event loop, and the guard reads the entries a few hundred at a time. A
+   * client with nothing is answered from the stored bytes meanwhile, so it need not wait for any
+   * of that. When the worker fails, the board is applied at once, as a small one is.
+   */
+  async #loadInSlices(stored: StoredBoard, slicer: BoardSlicer, options: RoomOptions): Promise<void> {
+    const started = performance.now();
+    const turn = turnsOf(LOAD_TURN_MS);
+    // A snapshot with a short tail is an answer as it is; a long log is answered with the merged state.
+    if (stored.snapshot && stored.updates.length <= EARLY_ANSWER_MAX_ROWS) this.#answerEarly([stored.snapshot, ...stored.updates]);
+    let sliced: Sliced | null = null;
+    try {
+      sliced = await slicer.slice(stored);
+    } catch (error) {
+      this.#log.warn('slicing a large board failed; applying it at once', { boardId: this.boardId, error });
+    }
+    if (this.#destroyed) return;
+    if (sliced) {
+      this.#answerEarly([sliced.state]);
+      for (const slice of sliced.slices) {
+        Y.applyUpdate(this.doc, slice);
+        await turn();
+        if (this.#destroyed) return;
+      }
+      // The slices hold every struct, so nothing can be left waiting; should something be, the
+      // whole state settles it (Yjs skips what the document has).
+      if (this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null) {
+        this.#log.warn('a sliced board left structs waiting; applying its whole state', { boardId: this.boardId });
+        Y.applyUpdate(this.doc, sliced.state);
+      }
+    } else {
+      applyStored(this.doc, stored);
+    }
+    this.#guard = await BoardGuard.indexedInSteps(this.doc, () => this.#settings, options.policy, options.quotas, turn);
+    if (this.#destroyed) return;
+    this.#watchDocument();
+    if (sliced) this.#encoded = { state: sliced.state, stateVector: Y.encodeStateVector(this.doc) };
+    this.#early = null;
+    for (const peer of this.#stepOneOwed) if (this.#peers.has(peer)) peer.send(encodeSyncStep1(this.#stateVector()));
+    this.#stepOneOwed.clear();
+    this.#log.info('loaded a large board in slices', {
+      boardId: this.boardId,
+      bytes: storedBytes(stored),
+      slices: sliced?.slices.length ?? 0,
+      ms: Math.round(performance.now() - started),
+    });
+  }
+
+  /**
+   * A board that does not apply (its stored bytes are broken) fails as a load that was not handed
+   * out would: every connection is closed with 4500, nothing is stored, and the registry forgets
+   * the room so that the next connection tries again.
+   */
+  #loadFailed(error: unknown): void {
+    this.#log.error('loading a board failed', { boardId: this.boardId, error });
+    this.#status = { state: 'closed' };
+    for (const work of this.#queue.splice(0)) if (work.kind === 'change') work.reject(error);
+    this.closePeers(CloseCode.loadFailed, 'the board could not be loaded; try again shortly');
+    this.#onLoadFailed?.(this);
+  }
+
+  /**
+   * While loading, answers the sync requests of clients with nothing from `answer`, the queued
+   * ones now and later ones as they come: nothing is committed before the load ends, so the
+   * stored board is exactly what there is to show.
+   */
+  #answerEarly(answer: Uint8Array[]): void {
+    if (this.#early) return;
+    this.#early = answer;
+    const waiting = this.#queue.filter((work) => work.kind === 'sync-request' && isEmptyStateVector(work.stateVector));
+    if (waiting.length === 0) return;
+    this.#queue = this.#queue.filter((work) => !waiting.includes(work));
+    for (const work of waiting) if (work.kind === 'sync-request') this.#sendEarly(work.peer);
+  }
+
+  #sendEarly(peer: Peer): void {
+    const record = this.#peers.get(peer);
+    const [state, ...updates] = this.#early!;
+    if (!record || !state) return;
+    peer.send(encodeSyncStep2(state));
+    for (const update of updates) peer.send(encodeUpdate(update));
+    record.synced = true;
   }
 
   get status(): RoomStatus {
@@ -277,7 +401,7 @@ export class Room {
    * clients have been shown.
    */
   committedSnapshot(): { state: Uint8Array; upToSeq: number } | null {
-    if (this.#inFlight > 0) return null;
+    if (this.#inFlight > 0 || this.#loading) return null;
     return { state: this.#committedEncoding().state, upToSeq: this.#lastSeq };
   }
 
@@ -297,8 +421,10 @@ export class Room {
       strikes: [],
       turnedAway: false,
     });
-    // A state vector reveals no content, so it need not wait for the commit loop.
-    peer.send(encodeSyncStep1(this.#stateVector()));
+    // A state vector reveals no content, so it need not wait for the commit loop; while the board
+    // loads, the document does not have it yet.
+    if (this.#loading) this.#stepOneOwed.add(peer);
+    else peer.send(encodeSyncStep1(this.#stateVector()));
     const states = this.awareness.getStates();
     if (states.size > 0) {
       peer.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()])));
@@ -310,6 +436,7 @@ export class Room {
     const record = this.#peers.get(peer);
     if (!record) return;
     this.#peers.delete(peer);
+    this.#stepOneOwed.delete(peer);
     if (record.clientIds.size > 0) {
       awarenessProtocol.removeAwarenessStates(this.awareness, [...record.clientIds], 'server');
     }
@@ -349,7 +476,8 @@ export class Room {
     }
     switch (message.type) {
       case 'sync-request':
-        this.#enqueue({ kind: 'sync-request', peer, stateVector: message.stateVector });
+        if (this.#early && isEmptyStateVector(message.stateVector)) this.#sendEarly(peer);
+        else this.#enqueue({ kind: 'sync-request', peer, stateVector: message.stateVector });
         return;
       case 'update':
         record.backlog.messages++;
@@ -416,6 +544,7 @@ export class Room {
 
   /** Resolves when everything queued so far is committed and published. */
   async settled(): Promise<void> {
+    await this.#loading;
     while (this.#draining) await this.#draining;
   }
 
@@ -445,6 +574,8 @@ export class Room {
   }
 
   destroy(): void {
+    this.#destroyed = true;
+    this.#status = { state: 'closed' };
     this.awareness.destroy();
     this.doc.destroy();
   }
@@ -459,6 +590,7 @@ export class Room {
     // that messages arriving in the same tick join the first batch.
     await Promise.resolve();
     try {
+      await this.#loading;
       await this.#drainQueue();
     } catch (error) {
       // A bug, not a store failure (those are retried inside): keep the server up and say so.
@@ -824,6 +956,33 @@ function committedState(doc: Y.Doc, stateVector?: Uint8Array): Uint8Array {
     doc.store.pendingStructs = pendingStructs;
     doc.store.pendingDs = pendingDs;
   }
+}
+
+/** Applies a stored board in one transaction: applied one by one, each row pays a transaction's cleanup of its own, five times the cost (100,000 rows: 1.5 s against 0.3 s). */
+function applyStored(doc: Y.Doc, { snapshot, updates }: StoredBoard): void {
+  doc.transact(() => {
+    if (snapshot) Y.applyUpdate(doc, snapshot);
+    for (const update of updates) Y.applyUpdate(doc, update);
+  });
+}
+
+function storedBytes({ snapshot, updates }: StoredBoard): number {
+  return updates.reduce((sum, update) => sum + update.byteLength, snapshot?.byteLength ?? 0);
+}
+
+/**
+ * Work in turns of the event loop of at most `ms` each: the function it returns, called after each
+ * piece of work, lets the loop serve what waits (other boards' sockets, their commits' answers)
+ * once the turn has used its time. Counting pieces instead would not do: the first slices of a
+ * board cost several times the later ones, until the JIT has seen Yjs's code.
+ */
+function turnsOf(ms: number): () => Promise<void> {
+  let started = performance.now();
+  return async () => {
+    if (performance.now() - started < ms) return;
+    await new Promise((resolve) => setImmediate(resolve));
+    started = performance.now();
+  };
 }
 
 /** A state vector that names no client: its holder has nothing of the document. */
