@@ -281,8 +281,8 @@ export class Room {
   }
 
   /**
-   * Loads a large board without holding up the others: a worker slices it, the slices are applied
-   * one per turn of the event loop, and the guard reads the entries a few hundred at a time. A
+   * Loads a large board without holding up the others: a worker slices it, and the slices are
+   * applied, then the guard reads the entries, in turns of at most LOAD_TURN_MS. A
    * client with nothing is answered from the stored bytes meanwhile, so it need not wait for any
    * of that. When the worker fails, the board is applied at once, as a small one is.
    */
