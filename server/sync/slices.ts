@@ -24,9 +24,9 @@ export interface Sliced {
 }
 
 /**
- * Structs per slice at most. The room applies slices for a few milliseconds a turn, so a slice must
- * be well under that even before the JIT has seen Yjs's code: 500 structs took 1–8 ms on the 2-core
- * machine bench/README.md describes (2,000 took 3–7 ms warm, but 19–33 ms for the first ones).
+ * Structs per slice at most. The room applies slices for a few milliseconds a turn, so one slice
+ * must not run far past that even before the JIT has seen Yjs's code: on the 2-core machine
+ * bench/README.md describes, slices of 2,000 took 3–7 ms warm but 19–33 ms for the first ones.
  */
 export const STRUCTS_PER_SLICE = 500;
 
