@@ -575,7 +575,6 @@ export class Room {
 
   destroy(): void {
     this.#destroyed = true;
-    this.#status = { state: 'closed' };
     this.awareness.destroy();
     this.doc.destroy();
   }
@@ -603,7 +602,8 @@ export class Room {
   }
 
   async #drainQueue(): Promise<void> {
-    while (this.#queue.length > 0 && this.#status.state !== 'closed') {
+    // A room destroyed while it loaded (unloaded, or its load failed) has no guard to apply with.
+    while (this.#queue.length > 0 && this.#status.state !== 'closed' && !this.#destroyed) {
       const batch = this.#apply(this.#queue.splice(0));
       const fromSeq = this.#lastSeq;
       if (!batch.isEmpty && !(await this.#commit(batch))) return;
