@@ -77,7 +77,8 @@ export const defaultSyncLimits: SyncLimits = {
   slowReaderAfterMs: 10_000,
   compactAfterUpdates: 1000,
   unloadAfterMs: 30_000,
-  // About 40 ms of applying at once on a 2-core machine; a larger board waits its turn in slices.
+  // Not measured at this size: the 1.5 MB board of bench/README.md took 180–710 ms to apply at once
+  // on a 2-core machine, so 256 KB is some 30–120 ms; a larger board is applied in slices instead.
   sliceAboveBytes: 256 * 1024,
   quotas: defaultQuotas,
 };

@@ -231,8 +231,9 @@ async function keepCluster(cache: { folder: string; file: string }, tarball: str
 async function pgliteVersion(): Promise<string> {
   // The package's exports do not include its package.json: find it above the module.
   for (let folder = path.dirname(resolve('@electric-sql/pglite')); folder !== path.dirname(folder); folder = path.dirname(folder)) {
-    const manifest = await readFile(path.join(folder, 'package.json'), 'utf8').catch(() => null);
-    if (manifest && (JSON.parse(manifest) as { name?: string }).name === '@electric-sql/pglite') return (JSON.parse(manifest) as { version: string }).version;
+    const text = await readFile(path.join(folder, 'package.json'), 'utf8').catch(() => null);
+    const manifest = text ? (JSON.parse(text) as { name?: string; version?: string }) : null;
+    if (manifest?.name === '@electric-sql/pglite') return manifest.version ?? 'unknown';
   }
   return 'unknown';
 }

@@ -73,9 +73,7 @@ export class BoardGuard {
     this.#policy = policy;
     this.#roots = boardRoots(doc);
     this.#meta = this.#readStoredMeta();
-    this.#quotas = new QuotaLedger(quotas, []);
-    if (index === 'later') return;
-    for (const entry of this.#storedEntries()) this.#remember(entry);
+    if (index === 'now') for (const entry of this.#storedEntries()) this.#remember(entry);
     this.#quotas = new QuotaLedger(quotas, this.#ideas.values());
   }
 

@@ -514,7 +514,7 @@ export class RoomRegistry {
     entry.unloadTimer.unref();
   }
 
-  /** Drops a room that could not load, so that the next connection loads the board anew. */
+  /** Drops a room (unloaded, or one that could not load), so that the next connection loads the board anew. */
   async #forget(room: Room): Promise<void> {
     const entry = this.#entries.get(room.boardId);
     if (entry && entry.state !== 'loading' && entry.room === room) {
@@ -542,9 +542,7 @@ export class RoomRegistry {
       this.#planUnload(room);
       return;
     }
-    this.#entries.delete(room.boardId);
-    room.destroy();
-    await this.#cluster?.leases.release(room.boardId);
+    await this.#forget(room);
   }
 
   // ---- Scale-out (docs/scale-out.md). Without REDIS_URL none of this runs. ----
