@@ -259,7 +259,7 @@ describe.skipIf(!browserAvailable())("the participant's board, as a new user fin
 
   it("keeps the font subsets the UI's words need, so the offline message is drawn offline", { timeout: 90_000 }, async () => {
     const board = await suite.api.createBoard('オフラインの字');
-    const ken = await suite.person({ viewport: SMALL_PHONE });
+    const ken = await suite.person({ viewport: SMALL_PHONE, offlineShell: true });
     await flows.guestJoins(ken.page, board.joinCode!, 'けん');
     await ken.page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 10_000 });
 

@@ -24,7 +24,7 @@ const connectionIs = (page: Page, state: string) => page.locator(`[role="status"
 
 describe.skipIf(!browserAvailable())('joining, and the board without a connection', () => {
   const suite = useBrowserSuite();
-  const person = (viewport: Viewport = PHONE) => suite.person({ viewport });
+  const person = (viewport: Viewport = PHONE) => suite.person({ viewport, offlineShell: true });
 
   it('joins from the QR link with a name card and PIN, says plainly what to do after a wrong one, and stays in after a reload', async () => {
     const board = await suite.api.createBoard('QRのボード');

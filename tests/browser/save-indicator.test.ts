@@ -99,7 +99,7 @@ describe.skipIf(!browserAvailable())('the save indicator', () => {
 
   it('keeps counting on a phone across an offline reload, in one more header line at most', { timeout: 60_000 }, async () => {
     const board = await suite.api.createBoard('保存のボード（電話）');
-    const { page, context, pageErrors } = await suite.person({ viewport: SMALL_PHONE });
+    const { page, context, pageErrors } = await suite.person({ viewport: SMALL_PHONE, offlineShell: true });
     await flows.guestJoins(page, board.joinCode!, 'はな');
     const before = await headerHeight(page);
     await flows.postIdea(page, 'つながっているときのアイデア');
