@@ -123,7 +123,8 @@ describe.skipIf(!browserAvailable())('[issue 12] axe on every page, in every dis
   });
 
   async function device(browser: Browser, variant: Variant, viewport: Viewport): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ baseURL: suite.server.url, viewport, locale: variant.locale === 'en' ? 'en-US' : 'ja-JP' });
+    // No offline service worker, as in newPerson (PersonOptions.offlineShell): axe reads the pages.
+    const context = await browser.newContext({ baseURL: suite.server.url, viewport, locale: variant.locale === 'en' ? 'en-US' : 'ja-JP', serviceWorkers: 'block' });
     context.setDefaultTimeout(10_000);
     context.setDefaultNavigationTimeout(30_000);
     await setAppLocale(context, variant.locale);
