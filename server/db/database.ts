@@ -104,13 +104,13 @@ const PGLITE_SETTINGS = ['-c', 'shared_buffers=16MB', '-c', 'wal_buffers=1MB'];
  * about 38 MB of resident memory to a process that talks to PostgreSQL and never uses it.
  */
 async function loadPglite() {
-  const [{ PGlite }, { drizzle }, { migrate }] = await Promise.all([
+  const [{ PGlite, parse, protocol }, { drizzle }, { migrate }] = await Promise.all([
     import('@electric-sql/pglite'),
     import('drizzle-orm/pglite'),
     import('drizzle-orm/pglite/migrator'),
   ]);
   const options = { startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS] };
-  return { PGlite, drizzle, migrate, options };
+  return { PGlite, parse, serialize: protocol.serialize, drizzle, migrate, options };
 }
 
 type PgliteModules = Awaited<ReturnType<typeof loadPglite>>;
@@ -123,10 +123,56 @@ async function openPglite(dataDir: string): Promise<OpenDatabase> {
     : await openPgliteFolder(pglite, path.resolve(dataDir));
   await client.waitReady;
   const db = drizzlePglite(client, { schema });
-  // In process, a statement's parse costs no round trip: the same text runs as it is.
-  preparedRunners.set(db, async (text, params) => (await client.query<Record<string, unknown>>(text, params as unknown[])).rows);
+  preparedRunners.set(db, pglitePreparedRunner(client, pglite));
   await migratePglite(db, { migrationsFolder });
   return { db, driver: 'pglite', close: () => client.close() };
+}
+
+type PgliteClient = InstanceType<PgliteModules['PGlite']>;
+
+/**
+ * Named statements inside PGlite. `PGlite.query` sends every statement unnamed, so PostgreSQL
+ * parses and plans the commit statement on every commit, in six calls into the WASM module (Parse,
+ * Describe, Bind, Describe, Execute, Sync), all in the relay's thread: 47% of Teian-on-PGlite's busy
+ * time in (a) was under them (bench/README.md). Here a text is parsed once, as a named statement,
+ * and each run is one call: Bind, Describe (for the result's columns), Execute, Sync.
+ *
+ * PGlite has one session. A run takes both of its locks, the transaction's and the query's (as its
+ * own `describeQuery` does), so that it never lands inside a transaction that drizzle has open
+ * between two of its statements.
+ */
+function pglitePreparedRunner(client: PgliteClient, { parse, serialize }: PgliteModules): PreparedRunner {
+  const statements = new Map<string, { name: string; parameterTypes: number[] }>();
+  const call = async (...messages: Uint8Array[]) => {
+    const bytes = new Uint8Array(messages.reduce((sum, message) => sum + message.byteLength, 0));
+    let offset = 0;
+    for (const message of messages) {
+      bytes.set(message, offset);
+      offset += message.byteLength;
+    }
+    return client.execProtocolStream(bytes, { syncToFs: false });
+  };
+  const prepare = async (text: string) => {
+    const name = `teian_${statements.size + 1}`;
+    const described = await call(serialize.parse({ name, text }), serialize.describe({ type: 'S', name }), serialize.sync());
+    const statement = { name, parameterTypes: parse.parseDescribeStatementResults(described) };
+    statements.set(text, statement);
+    return statement;
+  };
+  return (text, params) =>
+    client._runExclusiveTransaction(() =>
+      client.runExclusive(async () => {
+        const { name, parameterTypes } = statements.get(text) ?? (await prepare(text));
+        const values = params.map((value, index) => {
+          if (value === null || value === undefined) return null;
+          const serializer = client.serializers[parameterTypes[index]!];
+          return serializer ? serializer(value) : String(value);
+        });
+        const answer = await call(serialize.bind({ statement: name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync());
+        await client.syncToFs();
+        return (parse.parseResults(answer, client.parsers)[0]?.rows ?? []) as Record<string, unknown>[];
+      }),
+    );
 }
 
 /**
